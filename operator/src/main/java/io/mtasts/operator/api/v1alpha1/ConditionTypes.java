@@ -1,0 +1,30 @@
+package io.mtasts.operator.api.v1alpha1;
+
+import java.util.List;
+
+/**
+ * The condition types an {@code MtaStsPolicy} reports; part of the API, because users and
+ * tooling wait on them ({@code kubectl wait --for=condition=Ready}).
+ */
+public final class ConditionTypes {
+
+  /** The summary: the policy is served, advertised and verified as far as enabled. */
+  public static final String READY = "Ready";
+
+  /** The current policy bytes are served and their id is advertised in status. */
+  public static final String POLICY_SERVED = "PolicyServed";
+
+  public static final String CERTIFICATE_READY = "CertificateReady";
+
+  public static final String DNS_RECORDS_VERIFIED = "DnsRecordsVerified";
+
+  public static final String VERIFIED = "Verified";
+
+  public static final String PAUSED = "Paused";
+
+  /** All types, in the order status lists them. */
+  public static final List<String> ALL =
+      List.of(READY, POLICY_SERVED, CERTIFICATE_READY, DNS_RECORDS_VERIFIED, VERIFIED, PAUSED);
+
+  private ConditionTypes() {}
+}

@@ -1,0 +1,46 @@
+package io.mtasts.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The RFC 8461 policy mode, spelled in the CR exactly as in the policy file. */
+public enum Mode {
+  @JsonProperty("enforce")
+  ENFORCE("enforce"),
+  @JsonProperty("testing")
+  TESTING("testing"),
+  @JsonProperty("none")
+  NONE("none");
+
+  private final String value;
+
+  Mode(String value) {
+    this.value = value;
+  }
+
+  /** The value as written in the CR and in the policy's {@code mode:} line. */
+  public String value() {
+    return value;
+  }
+
+  /** Parses the wire value; case-sensitive, like the policy grammar. */
+  public static Mode fromValue(String value) {
+    for (Mode mode : values()) {
+      if (mode.value.equals(value)) {
+        return mode;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown mode '" + value + "'; expected one of " + allowedValues());
+  }
+
+  static String allowedValues() {
+    return Arrays.stream(values()).map(Mode::value).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,43 @@
+package io.mtasts.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** The custom resource: one mail domain's MTA-STS deployment, {@code mtasts.io/v1alpha1}. */
+@Group(MtaStsPolicy.GROUP)
+@Version(MtaStsPolicy.VERSION)
+@Plural(MtaStsPolicy.PLURAL)
+@ShortNames(MtaStsPolicy.SHORT_NAME)
+@AdditionalPrinterColumn(name = "Domain", jsonPath = ".spec.domain")
+@AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.mode")
+@AdditionalPrinterColumn(name = "Policy ID", jsonPath = ".status.policyId")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+// Declaring any column drops kubectl's implicit Age column, so it is declared too.
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class MtaStsPolicy extends CustomResource<MtaStsPolicySpec, MtaStsPolicyStatus>
+    implements Namespaced {
+
+  public static final String GROUP = "mtasts.io";
+  public static final String VERSION = "v1alpha1";
+  public static final String PLURAL = "mtastspolicies";
+  public static final String SHORT_NAME = "mtasts";
+  public static final String CRD_NAME = PLURAL + "." + GROUP;
+
+  public MtaStsPolicy() {}
+
+  public MtaStsPolicy(String namespace, String name, MtaStsPolicySpec spec) {
+    getMetadata().setNamespace(namespace);
+    getMetadata().setName(name);
+    setSpec(spec);
+  }
+}
