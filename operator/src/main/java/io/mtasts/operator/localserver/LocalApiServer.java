@@ -1,0 +1,111 @@
+package io.mtasts.operator.localserver;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An in-process Kubernetes API server on 127.0.0.1 (Fabric8's mock server in CRUD mode) that
+ * records every request, so tests, the demo and benchmarks can run the operator without a cluster
+ * and count what it asks of the API. It has no server-side apply, no admission and no garbage
+ * collection.
+ */
+public final class LocalApiServer implements AutoCloseable {
+
+  /** One request as the API server saw it. */
+  public record ApiRequest(String method, String path) {
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    public boolean isWrite() {
+      return WRITES.contains(method);
+    }
+
+    /** The resource plural the path names, such as {@code configmaps}, or the path. */
+    public String resource() {
+      String p = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      String[] parts = p.split("/");
+      for (int i = parts.length - 1; i > 0; i--) {
+        if (parts[i - 1].equals("namespaces") && i < parts.length - 1) {
+          return parts[i + 1];
+        }
+      }
+      return parts.length > 0 ? parts[parts.length - 1] : p;
+    }
+  }
+
+  private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private final KubernetesMockServer server;
+
+  public LocalApiServer() {
+    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        requests.add(new ApiRequest(request.getMethod().toUpperCase(Locale.ROOT),
+            request.getPath()));
+        return super.dispatch(request);
+      }
+    };
+    server = new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    try {
+      server.init(InetAddress.getLoopbackAddress(), 0);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not start the local API server", e);
+    }
+  }
+
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  /** Installs the MtaStsPolicy CRD that the build generated (it is on the classpath). */
+  public void installPolicyCrd(KubernetesClient client) {
+    installCrd(client, "/META-INF/fabric8/mtastspolicies.mtasts.io-v1.yml");
+  }
+
+  public void installCrd(KubernetesClient client, String classpathResource) {
+    try (InputStream in = LocalApiServer.class.getResourceAsStream(classpathResource)) {
+      if (in == null) {
+        throw new IllegalStateException(classpathResource + " is not on the classpath");
+      }
+      CustomResourceDefinition crd = client.getKubernetesSerialization()
+          .unmarshal(in, CustomResourceDefinition.class);
+      client.resource(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every request so far, in order. */
+  public List<ApiRequest> requests() {
+    return new ArrayList<>(requests);
+  }
+
+  public long writeCount() {
+    return requests.stream().filter(ApiRequest::isWrite).count();
+  }
+
+  public void clearRequests() {
+    requests.clear();
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+}

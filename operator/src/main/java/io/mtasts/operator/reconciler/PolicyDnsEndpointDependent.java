@@ -1,0 +1,65 @@
+package io.mtasts.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.mtasts.operator.api.externaldns.DNSEndpoint;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import java.util.List;
+
+/**
+ * The external-dns DNSEndpoint with the domain's TXT records. It depends on the web server being
+ * ready with the new policy, so it only ever carries an id whose policy is already served.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ChildNames.SELECTOR))
+public class PolicyDnsEndpointDependent
+    extends CRUDKubernetesDependentResource<DNSEndpoint, MtaStsPolicy> {
+
+  static final long TTL_SECONDS = 300;
+
+  public PolicyDnsEndpointDependent() {
+    super(DNSEndpoint.class);
+  }
+
+  @Override
+  protected DNSEndpoint desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
+    PolicyPlan plan = ReconcileScope.from(context).plan();
+    return desiredFor(plan, plan.policyId());
+  }
+
+  static DNSEndpoint desiredFor(PolicyPlan plan, String advertisedId) {
+    DNSEndpoint endpoint = new DNSEndpoint();
+    endpoint.getMetadata().setName(plan.childName());
+    endpoint.getMetadata().setNamespace(plan.namespace());
+    endpoint.getMetadata().setLabels(plan.labels());
+    endpoint.setSpec(new DNSEndpoint.Spec(plan.dnsRecords(advertisedId).stream()
+        .map(r -> new DNSEndpoint.Endpoint(r.name(), "TXT", List.of(r.value()), TTL_SECONDS))
+        .toList()));
+    return endpoint;
+  }
+
+  /** Activation: external-dns's DNSEndpoint CRD exists in the cluster. */
+  public static final class ExternalDnsInstalled implements Condition<DNSEndpoint, MtaStsPolicy> {
+    @Override
+    public boolean isMet(
+        DependentResource<DNSEndpoint, MtaStsPolicy> dependent,
+        MtaStsPolicy primary,
+        Context<MtaStsPolicy> context) {
+      return ReconcileScope.from(context).crds().isInstalled(CrdPresence.DNS_ENDPOINTS);
+    }
+  }
+
+  /** Precondition: the resource asks for external-dns publishing; otherwise none is kept. */
+  public static final class ExternalDnsRequested implements Condition<DNSEndpoint, MtaStsPolicy> {
+    @Override
+    public boolean isMet(
+        DependentResource<DNSEndpoint, MtaStsPolicy> dependent,
+        MtaStsPolicy primary,
+        Context<MtaStsPolicy> context) {
+      return ReconcileScope.from(context).plan().externalDns();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.mtasts.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes Events for a policy, one per condition transition, so {@code kubectl describe}
+ * shows what changed and when without repeating steady state.
+ */
+public class PolicyEvents {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyEvents.class);
+  static final String COMPONENT = "mta-sts-operator";
+  /** Conditions whose True status is the bad news. */
+  private static final Set<String> TRUE_IS_WARNING = Set.of(ConditionTypes.PAUSED);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public PolicyEvents(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void recordTransitions(MtaStsPolicy policy, List<Condition> before, List<Condition> after) {
+    for (Condition c : StatusConditions.transitions(before, after)) {
+      boolean good = StatusConditions.TRUE.equals(c.getStatus())
+          != TRUE_IS_WARNING.contains(c.getType());
+      record(policy, good ? "Normal" : "Warning", c.getReason(),
+          c.getType() + " is " + c.getStatus() + ": " + c.getMessage());
+    }
+  }
+
+  /** Writes one Event; a failure is logged, never fails the reconcile. */
+  public void record(MtaStsPolicy policy, String type, String reason, String message) {
+    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    var meta = policy.getMetadata();
+    try {
+      client.v1().events().inNamespace(meta.getNamespace()).resource(new EventBuilder()
+          .withNewMetadata()
+          .withName(meta.getName() + "." + UUID.randomUUID().toString().replace("-", "")
+              .substring(0, 16).toLowerCase(Locale.ROOT))
+          .withNamespace(meta.getNamespace())
+          .endMetadata()
+          .withInvolvedObject(new ObjectReferenceBuilder()
+              .withApiVersion(policy.getApiVersion())
+              .withKind(policy.getKind())
+              .withName(meta.getName())
+              .withNamespace(meta.getNamespace())
+              .withUid(meta.getUid())
+              .withResourceVersion(meta.getResourceVersion())
+              .build())
+          .withType(type)
+          .withReason(reason)
+          .withMessage(message.length() > 1000 ? message.substring(0, 997) + "..." : message)
+          .withFirstTimestamp(now)
+          .withLastTimestamp(now)
+          .withCount(1)
+          .withNewSource()
+          .withComponent(COMPONENT)
+          .endSource()
+          .withReportingComponent(COMPONENT)
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      LOG.warn("Could not record event {} for {}/{}: {}", reason, meta.getNamespace(),
+          meta.getName(), e.getMessage());
+    }
+  }
+}

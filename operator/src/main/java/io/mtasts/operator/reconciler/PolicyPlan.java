@@ -1,0 +1,140 @@
+package io.mtasts.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.mtasts.operator.api.v1alpha1.IssuerRef;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicySpec;
+import io.mtasts.operator.policy.Mode;
+import io.mtasts.operator.policy.MxPattern;
+import io.mtasts.operator.policy.Policy;
+import io.mtasts.operator.policy.PolicyId;
+import io.mtasts.operator.policy.StsRecord;
+import io.mtasts.operator.policy.TlsRptRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything derived from one valid custom resource and the operator's settings: the policy
+ * bytes, its id, the DNS records and the values of every child. The dependents read from it, so
+ * each derived value is computed in one place.
+ */
+public record PolicyPlan(
+    MtaStsPolicy primary,
+    String childName,
+    Map<String, String> labels,
+    String domain,
+    Policy policy,
+    byte[] policyBytes,
+    String policyId,
+    Optional<TlsRptRecord> tlsRpt,
+    String image,
+    int replicas,
+    ResourceRequirements resources,
+    String ingressClass,
+    Map<String, String> ingressAnnotations,
+    Map<String, String> ingressLabels,
+    String tlsSecretName,
+    Optional<IssuerRef> issuer,
+    boolean externalDns,
+    String webServerConfig,
+    String podChecksum) {
+
+  /** Key of the plan in the per-reconcile context shared with the dependents. */
+  public static final String CONTEXT_KEY = "mtasts.policyPlan";
+
+  /**
+   * Builds the plan. The spec must be valid ({@link SpecValidator#problems} empty); an invalid
+   * one is a programming error here.
+   */
+  public static PolicyPlan of(MtaStsPolicy primary, ReconcilerSettings settings) {
+    MtaStsPolicySpec spec = primary.getSpec();
+    List<String> problems = SpecValidator.problems(spec);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid spec: " + problems);
+    }
+    Policy policy = new Policy(
+        Mode.fromToken(spec.effectiveMode().value()).orElseThrow(),
+        spec.effectiveMx().stream().map(p -> MxPattern.parse(p).get()).toList(),
+        spec.effectiveMaxAge());
+    byte[] bytes = policy.renderBytes();
+    String childName = ChildNames.of(primary);
+    List<String> rua = spec.effectiveRua();
+    String webServerConfig = WebServerConfig.render(WebServerConfig.Paths.inPod());
+    var ingress = spec.getIngress();
+    var tls = spec.getTls();
+    var server = spec.getServer();
+    String ingressClass = ingress != null && ingress.getClassName() != null
+        ? ingress.getClassName() : settings.ingressClass();
+    Optional<IssuerRef> issuer = tls != null && tls.getIssuerRef() != null
+        ? Optional.of(tls.getIssuerRef()) : settings.defaultIssuer();
+    String secretName = tls != null && tls.getSecretName() != null
+        ? tls.getSecretName() : childName + "-tls";
+    String image = server != null && server.getImage() != null
+        ? server.getImage() : settings.webServerImage();
+    ResourceRequirements resources = server != null && server.getResources() != null
+        ? server.getResources() : null;
+    String id = policy.id();
+    String checksum = PolicyId.of(
+        (id + "\n" + webServerConfig).getBytes(StandardCharsets.UTF_8));
+    return new PolicyPlan(
+        primary,
+        childName,
+        ChildNames.labels(primary),
+        spec.getDomain(),
+        policy,
+        bytes,
+        id,
+        rua.isEmpty() ? Optional.empty() : Optional.of(new TlsRptRecord(rua)),
+        image,
+        spec.effectiveReplicas(),
+        resources,
+        ingressClass,
+        ingress != null && ingress.getAnnotations() != null ? ingress.getAnnotations() : Map.of(),
+        ingress != null && ingress.getLabels() != null ? ingress.getLabels() : Map.of(),
+        secretName,
+        issuer,
+        spec.effectiveExternalDns(),
+        webServerConfig,
+        checksum);
+  }
+
+  /** {@code mta-sts.<domain>}: the host that serves the policy. */
+  public String policyHost() {
+    return "mta-sts." + domain;
+  }
+
+  public String policyUrl() {
+    return "https://" + policyHost() + WebServerConfig.POLICY_PATH;
+  }
+
+  public String policyText() {
+    return new String(policyBytes, StandardCharsets.US_ASCII);
+  }
+
+  public String namespace() {
+    return primary.getMetadata().getNamespace();
+  }
+
+  /** The TXT records the domain must publish, with the given advertised policy id. */
+  public List<DnsRecordValue> dnsRecords(String advertisedId) {
+    var records = new ArrayList<DnsRecordValue>();
+    if (advertisedId != null) {
+      records.add(new DnsRecordValue(StsRecord.dnsName(domain),
+          new StsRecord(advertisedId).render()));
+    }
+    tlsRpt.ifPresent(r -> records.add(new DnsRecordValue(TlsRptRecord.dnsName(domain),
+        r.render())));
+    return records;
+  }
+
+  /** A TXT record to publish. */
+  public record DnsRecordValue(String name, String value) {}
+
+  @Override
+  public String toString() {
+    return "PolicyPlan{" + childName + ", id=" + policyId + "}";
+  }
+}

@@ -1,0 +1,35 @@
+package io.mtasts.operator.reconciler;
+
+import io.mtasts.operator.api.v1alpha1.IssuerRef;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The operator-wide defaults the reconciler applies where a custom resource is silent.
+ *
+ * @param webServerImage image of the policy web server
+ * @param ingressClass ingress class for policy hosts; empty means the cluster default
+ * @param defaultIssuer cert-manager issuer used when a resource names none
+ * @param rolloutRecheck how soon to look again while a new policy is rolling out
+ */
+public record ReconcilerSettings(
+    String webServerImage,
+    String ingressClass,
+    Optional<IssuerRef> defaultIssuer,
+    Duration rolloutRecheck) {
+
+  public static final String DEFAULT_WEB_SERVER_IMAGE = "nginxinc/nginx-unprivileged:1.29-alpine";
+
+  public ReconcilerSettings {
+    Objects.requireNonNull(webServerImage, "webServerImage");
+    Objects.requireNonNull(ingressClass, "ingressClass");
+    Objects.requireNonNull(defaultIssuer, "defaultIssuer");
+    Objects.requireNonNull(rolloutRecheck, "rolloutRecheck");
+  }
+
+  public static ReconcilerSettings defaults() {
+    return new ReconcilerSettings(
+        DEFAULT_WEB_SERVER_IMAGE, "", Optional.empty(), Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,147 @@
+package io.mtasts.operator.reconciler;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.localserver.LocalApiServer;
+import io.mtasts.operator.runtime.OperatorConfig;
+import io.mtasts.operator.runtime.OperatorRuntime;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A running operator against the local API server, with the probe replaced by a double and
+ * helpers that play the parts of the missing cluster components (the Deployment controller and
+ * kubelet marking a rollout complete).
+ */
+final class OperatorHarness implements AutoCloseable {
+
+  static final String NAMESPACE = "mail";
+  static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  final LocalApiServer api = new LocalApiServer();
+  final KubernetesClient client = api.newClient();
+  final ProbeDouble probe = new ProbeDouble();
+  private final Map<String, String> settings = new HashMap<>();
+  private OperatorRuntime runtime;
+
+  OperatorHarness() {
+    api.installPolicyCrd(client);
+    settings.put("MTASTS_LEADER_ELECTION", "false");
+    settings.put("MTASTS_HTTP_PORT", "0");
+    settings.put("MTASTS_HTTP_ADDRESS", "127.0.0.1");
+  }
+
+  OperatorHarness with(String key, String value) {
+    settings.put(key, value);
+    return this;
+  }
+
+  OperatorHarness start() throws Exception {
+    runtime = OperatorRuntime.builder(OperatorConfig.from(Map.of(), settings))
+        .client(api.newClient())
+        .probe(probe)
+        .serverSideApply(false)
+        .exitOnStopLeading(false)
+        .build()
+        .start();
+    return this;
+  }
+
+  /** Stops the operator and starts a fresh one: every resource is reconciled again. */
+  void restart() throws Exception {
+    runtime.close();
+    start();
+  }
+
+  OperatorRuntime runtime() {
+    return runtime;
+  }
+
+  void installCertManager() {
+    installForeignCrd("cert-manager.io", "Certificate", "certificates", "v1");
+  }
+
+  void installExternalDns() {
+    installForeignCrd("externaldns.k8s.io", "DNSEndpoint", "dnsendpoints", "v1alpha1");
+  }
+
+  private void installForeignCrd(String group, String kind, String plural, String version) {
+    CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(plural + "." + group).endMetadata()
+        .withNewSpec()
+        .withGroup(group)
+        .withScope("Namespaced")
+        .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase())
+        .endNames()
+        .addNewVersion().withName(version).withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+        .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+        .endVersion()
+        .endSpec()
+        .build();
+    client.resource(crd).create();
+  }
+
+  MtaStsPolicy create(MtaStsPolicy policy) {
+    return client.resource(policy).inNamespace(NAMESPACE).create();
+  }
+
+  MtaStsPolicy get(String name) {
+    return client.resources(MtaStsPolicy.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  MtaStsPolicy awaitPolicy(String name, Predicate<MtaStsPolicy> condition) {
+    return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> get(name), p -> p != null && condition.test(p));
+  }
+
+  <T extends io.fabric8.kubernetes.api.model.HasMetadata> T child(Class<T> kind, String name) {
+    return client.resources(kind).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  <T extends io.fabric8.kubernetes.api.model.HasMetadata> T awaitChild(
+      Class<T> kind, String name, Predicate<T> condition) {
+    return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> child(kind, name), c -> c != null && condition.test(c));
+  }
+
+  /**
+   * Plays the Deployment controller and kubelet: the current pod template is rolled out, and
+   * the pods serve what the ConfigMap holds.
+   */
+  void completeRollout(String childName) {
+    Deployment d = awaitChild(Deployment.class, childName, x -> true);
+    int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
+    d.setStatus(new DeploymentStatusBuilder()
+        .withObservedGeneration(Objects.requireNonNullElse(d.getMetadata().getGeneration(), 0L))
+        .withReplicas(replicas)
+        .withUpdatedReplicas(replicas)
+        .withReadyReplicas(replicas)
+        .withAvailableReplicas(replicas)
+        .build());
+    client.resource(d).inNamespace(NAMESPACE).updateStatus();
+    ConfigMap cm = child(ConfigMap.class, childName);
+    probe.serve(childName,
+        cm.getData().get(WebServerConfig.POLICY_KEY).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Override
+  public void close() {
+    if (runtime != null) {
+      runtime.close();
+    }
+    client.close();
+    api.close();
+  }
+}
