@@ -12,8 +12,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A leaf certificate and its private key, as issued by a {@link LocalCertificateAuthority}, in
- * the forms a server needs (key store, SSL context, PEM files).
+ * A leaf certificate and its private key, as issued by a {@link LocalCertificateAuthority}, in the
+ * forms a server needs (key store, SSL context, PEM files).
  *
  * @param certificate the leaf certificate
  * @param privateKey the leaf's private key
@@ -41,8 +41,8 @@ public record IssuedCertificate(
   }
 
   /**
-   * A server-side TLS context presenting this certificate to every client, whatever name it
-   * asks for. The local servers use their own context that can also pick a certificate by SNI.
+   * A server-side TLS context presenting this certificate to every client, whatever name it asks
+   * for. The local servers use their own context that can also pick a certificate by SNI.
    */
   public SSLContext serverSslContext() {
     char[] password = new char[0];
@@ -70,6 +70,16 @@ public record IssuedCertificate(
   /** The private key in unencrypted PKCS#8 form. */
   public String privateKeyPem() {
     return Pem.encode("PRIVATE KEY", privateKey.getEncoded());
+  }
+
+  /** Names and validity only: a private key has no business in a log or a test failure. */
+  @Override
+  public String toString() {
+    return subjectName()
+        + " valid "
+        + certificate.getNotBefore().toInstant()
+        + " to "
+        + certificate.getNotAfter().toInstant();
   }
 
   private String subjectName() {

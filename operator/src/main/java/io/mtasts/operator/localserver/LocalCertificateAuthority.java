@@ -47,13 +47,13 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority that issues server certificates for chosen names and
- * validity windows, so that trusted, expired, expiring and wrong-name certificates can be served
- * locally and trusted through a PEM bundle.
+ * A throw-away certificate authority that issues server certificates for chosen names and validity
+ * windows, so that trusted, expired, expiring and wrong-name certificates can be served locally and
+ * trusted through a PEM bundle.
  *
  * <p>Keys are EC P-256 and all signing goes through the JDK's own providers; BouncyCastle only
- * assembles the certificate structures, so it never has to be registered as a provider (a
- * provider must be loaded from a signed jar, which the shaded executable jar is not).
+ * assembles the certificate structures, so it never has to be registered as a provider (a provider
+ * must be loaded from a signed jar, which the shaded executable jar is not).
  */
 public final class LocalCertificateAuthority {
   /** How long a certificate issued without explicit dates stays valid. */
@@ -132,8 +132,8 @@ public final class LocalCertificateAuthority {
   }
 
   /**
-   * A certificate naming the host only in its subject common name, with no subjectAltName at
-   * all: RFC 8461 needs a subjectAltName, while some TLS stacks still fall back to the CN.
+   * A certificate naming the host only in its subject common name, with no subjectAltName at all:
+   * RFC 8461 needs a subjectAltName, while some TLS stacks still fall back to the CN.
    */
   public IssuedCertificate issueWithoutSubjectAltName(String commonName) {
     Instant now = Instant.now();

@@ -48,13 +48,13 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * A DNS server on 127.0.0.1 (UDP and TCP on one port) that answers like a recursive resolver
- * from records added through its API, and fails on request in the ways that matter to MTA-STS
- * lookups: SERVFAIL, no answer at all, and UDP answers truncated so that only TCP gets the data.
+ * A DNS server on 127.0.0.1 (UDP and TCP on one port) that answers like a recursive resolver from
+ * records added through its API, and fails on request in the ways that matter to MTA-STS lookups:
+ * SERVFAIL, no answer at all, and UDP answers truncated so that only TCP gets the data.
  *
- * <p>Records are kept exactly as added, duplicates included, so that broken zones can be
- * imitated. A name exists when it owns records or has a descendant that does (an empty
- * non-terminal), which decides between NXDOMAIN and an empty NOERROR answer.
+ * <p>Records are kept exactly as added, duplicates included, so that broken zones can be imitated.
+ * A name exists when it owns records or has a descendant that does (an empty non-terminal), which
+ * decides between NXDOMAIN and an empty NOERROR answer.
  */
 public final class LocalDnsServer implements AutoCloseable {
   /** The transport a query arrived on. */
@@ -94,12 +94,13 @@ public final class LocalDnsServer implements AutoCloseable {
   private final List<Query> queries = new CopyOnWriteArrayList<>();
   private final DatagramSocket udp;
   private final TcpListener tcp;
+  private final Thread udpThread;
   private volatile boolean closed;
 
   private LocalDnsServer(ServerSocket tcpSocket, DatagramSocket udp) {
     this.udp = udp;
     this.tcp = TcpListener.start("local-dns-tcp", tcpSocket, this::serveTcp);
-    Thread udpThread = TcpListener.daemonThreads("local-dns-udp").newThread(this::serveUdp);
+    this.udpThread = TcpListener.daemonThreads("local-dns-udp").newThread(this::serveUdp);
     udpThread.start();
   }
 
@@ -111,17 +112,18 @@ public final class LocalDnsServer implements AutoCloseable {
       try {
         tcpSocket = TcpListener.bindLoopback(0);
         DatagramSocket udpSocket =
-            new DatagramSocket(new InetSocketAddress(TcpListener.loopback(), tcpSocket.getLocalPort()));
+            new DatagramSocket(
+                new InetSocketAddress(TcpListener.loopback(), tcpSocket.getLocalPort()));
         return new LocalDnsServer(tcpSocket, udpSocket);
-      } catch (BindException e) {
-        // the UDP side of the port the kernel gave TCP was taken: try another port
-        last = e;
-        TcpListener.closeQuietly(tcpSocket);
       } catch (IOException e) {
         if (tcpSocket != null) {
           TcpListener.closeQuietly(tcpSocket);
         }
-        throw new UncheckedIOException("cannot bind a DNS server on 127.0.0.1", e);
+        if (!(e instanceof BindException)) {
+          throw new UncheckedIOException("cannot bind a DNS server on 127.0.0.1", e);
+        }
+        // the UDP side of the port the kernel gave TCP was taken: try another port
+        last = e;
       }
     }
     throw new UncheckedIOException("no port of 127.0.0.1 was free for both UDP and TCP", last);
@@ -271,6 +273,11 @@ public final class LocalDnsServer implements AutoCloseable {
     closed = true;
     udp.close();
     tcp.close();
+    try {
+      udpThread.join(TcpListener.SHUTDOWN_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- serving ----
@@ -347,12 +354,13 @@ public final class LocalDnsServer implements AutoCloseable {
         return Optional.empty();
       }
     }
-    return Optional.of(transport == Transport.UDP ? response.toWire(udpLimit(query)) : response.toWire());
+    return Optional.of(
+        transport == Transport.UDP ? response.toWire(udpLimit(query)) : response.toWire());
   }
 
   /**
-   * Fills the answer section and rcode the way a recursive resolver would, following CNAMEs
-   * through this server's data. Returns false when the query must go unanswered.
+   * Fills the answer section and rcode the way a recursive resolver would, following CNAMEs through
+   * this server's data. Returns false when the query must go unanswered.
    */
   private boolean resolve(Name name, int type, Message response) {
     Name current = name;
@@ -433,7 +441,8 @@ public final class LocalDnsServer implements AutoCloseable {
     if (opt == null) {
       return UDP_PAYLOAD_WITHOUT_EDNS;
     }
-    return Math.max(UDP_PAYLOAD_WITHOUT_EDNS, Math.min(opt.getPayloadSize(), UDP_PAYLOAD_WITH_EDNS));
+    return Math.max(
+        UDP_PAYLOAD_WITHOUT_EDNS, Math.min(opt.getPayloadSize(), UDP_PAYLOAD_WITH_EDNS));
   }
 
   /**

@@ -11,8 +11,7 @@ final class Pem {
   private Pem() {}
 
   static String encode(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n"
-        + ENCODER.encodeToString(der)
-        + "\n-----END " + label + "-----\n";
+    return String.format(
+        "-----BEGIN %s-----\n%s\n-----END %s-----\n", label, ENCODER.encodeToString(der), label);
   }
 }

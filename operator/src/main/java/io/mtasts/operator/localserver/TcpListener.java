@@ -31,6 +31,9 @@ final class TcpListener implements AutoCloseable {
   /** How long a server waits for a client that has gone quiet before giving the thread up. */
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+  // Every blocking call a connection makes ends when its socket closes, so this is ample.
+  static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(1);
+
   private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
 
   private final String name;
@@ -40,6 +43,7 @@ final class TcpListener implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger accepted = new AtomicInteger();
+  private volatile Thread acceptor;
 
   private TcpListener(String name, ServerSocket serverSocket, ConnectionHandler handler) {
     this.name = name;
@@ -51,8 +55,8 @@ final class TcpListener implements AutoCloseable {
   /** Starts accepting on an already bound socket, which the listener then owns. */
   static TcpListener start(String name, ServerSocket serverSocket, ConnectionHandler handler) {
     TcpListener listener = new TcpListener(name, serverSocket, handler);
-    Thread acceptor = daemonThreads(name + "-accept").newThread(listener::acceptLoop);
-    acceptor.start();
+    listener.acceptor = daemonThreads(name + "-accept").newThread(listener::acceptLoop);
+    listener.acceptor.start();
     return listener;
   }
 
@@ -131,6 +135,11 @@ final class TcpListener implements AutoCloseable {
       }
       accepted.incrementAndGet();
       open.add(socket);
+      if (isClosed()) {
+        // close() may have swept the open sockets just before this one was added
+        closeQuietly(socket);
+        return;
+      }
       try {
         connections.execute(() -> serve(socket));
       } catch (RuntimeException e) {
@@ -146,13 +155,21 @@ final class TcpListener implements AutoCloseable {
       handler.serve(socket);
     } catch (IOException | RuntimeException e) {
       if (!isClosed()) {
-        LOG.debug("{}: connection from {} ended: {}", name, socket.getRemoteSocketAddress(), e.toString());
+        LOG.debug(
+            "{}: connection from {} ended: {}",
+            name,
+            socket.getRemoteSocketAddress(),
+            e.toString());
       }
     } finally {
       open.remove(socket);
     }
   }
 
+  /**
+   * Stops accepting, ends every connection (stalls included) and waits briefly for the threads to
+   * finish, so that a test's servers are really gone when it ends.
+   */
   @Override
   public void close() {
     closed.countDown();
@@ -161,6 +178,12 @@ final class TcpListener implements AutoCloseable {
       closeQuietly(socket);
     }
     connections.shutdownNow();
+    try {
+      connections.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      acceptor.join(SHUTDOWN_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static void closeQuietly(AutoCloseable closeable) {

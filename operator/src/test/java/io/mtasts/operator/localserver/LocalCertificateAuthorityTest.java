@@ -62,12 +62,14 @@ class LocalCertificateAuthorityTest {
 
   @Test
   void anotherAuthorityIsNotTrusted() {
-    IssuedCertificate foreign = LocalCertificateAuthority.create("other").issue("mta-sts.example.com");
+    IssuedCertificate foreign =
+        LocalCertificateAuthority.create("other").issue("mta-sts.example.com");
 
     assertThatThrownBy(
             () ->
                 CA.trustManager()
-                    .checkServerTrusted(new X509Certificate[] {foreign.certificate()}, "ECDHE_ECDSA"))
+                    .checkServerTrusted(
+                        new X509Certificate[] {foreign.certificate()}, "ECDHE_ECDSA"))
         .hasMessageContaining("PKIX");
   }
 
@@ -77,11 +79,15 @@ class LocalCertificateAuthorityTest {
     Path bundle = CA.writeCertificatePem(directory.resolve("ca.pem"));
 
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    assertThat(factory.generateCertificate(Files.newInputStream(bundle))).isEqualTo(CA.certificate());
+    assertThat(factory.generateCertificate(Files.newInputStream(bundle)))
+        .isEqualTo(CA.certificate());
     List<Certificate> chain = List.copyOf(factory.generateCertificates(stream(leaf.chainPem())));
     assertThat(chain).containsExactly(leaf.certificate(), CA.certificate());
     String keyBase64 =
-        leaf.privateKeyPem().lines().filter(line -> !line.startsWith("-----")).collect(Collectors.joining());
+        leaf.privateKeyPem()
+            .lines()
+            .filter(line -> !line.startsWith("-----"))
+            .collect(Collectors.joining());
     assertThat(
             KeyFactory.getInstance("EC")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyBase64))))
