@@ -91,22 +91,22 @@ public final class LocalSmtpServer implements AutoCloseable {
   }
 
   private void serve(Socket plain) throws IOException {
-    Session session = new Session(plain);
+    Conversation conversation = new Conversation(plain);
     try {
-      session.run();
+      conversation.run();
     } finally {
-      session.close();
+      conversation.close();
     }
   }
 
   /** One SMTP connection, before and after STARTTLS. */
-  private final class Session {
+  private final class Conversation {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     private boolean secured;
 
-    Session(Socket plain) throws IOException {
+    Conversation(Socket plain) throws IOException {
       use(plain);
     }
 
@@ -154,8 +154,8 @@ public final class LocalSmtpServer implements AutoCloseable {
         return true;
       }
       reply("220 2.0.0 Ready to start TLS");
-      // Whatever the client sent after STARTTLS in plaintext is discarded with the old buffer,
-      // as RFC 3207 section 4.2 requires (no plaintext command may cross into the TLS session).
+      // Whatever the client sent after STARTTLS in plaintext is dropped with the old buffer, so
+      // no plaintext command can pass for one sent over TLS (the STARTTLS injection flaw).
       SSLSocket upgraded = tls.get().wrap(socket);
       try {
         upgraded.startHandshake();

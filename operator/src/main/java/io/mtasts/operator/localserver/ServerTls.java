@@ -78,9 +78,9 @@ final class ServerTls {
   }
 
   /** The SNI host name a finished (or running) handshake carried, if any. */
-  static Optional<String> requestedServerName(SSLSession session) {
-    if (session instanceof ExtendedSSLSession) {
-      for (SNIServerName name : ((ExtendedSSLSession) session).getRequestedServerNames()) {
+  static Optional<String> requestedServerName(SSLSession handshake) {
+    if (handshake instanceof ExtendedSSLSession) {
+      for (SNIServerName name : ((ExtendedSSLSession) handshake).getRequestedServerNames()) {
         if (name instanceof SNIHostName) {
           return Optional.of(((SNIHostName) name).getAsciiName());
         }
