@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -35,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * refuses to touch objects it does not own, runs the workflow of children, and advertises a new
  * policy id only once the web server serves exactly the new bytes.
  */
-@ControllerConfiguration(name = MtaStsPolicyReconciler.NAME)
+@ControllerConfiguration(
+    name = MtaStsPolicyReconciler.NAME,
+    // generations alone would miss the pause annotation; the filter decides instead
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 @Workflow(
     explicitInvocation = true,
     dependents = {

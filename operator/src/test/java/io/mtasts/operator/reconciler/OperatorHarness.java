@@ -121,6 +121,14 @@ final class OperatorHarness implements AutoCloseable {
    * the pods serve what the ConfigMap holds.
    */
   void completeRollout(String childName) {
+    markRolledOut(childName);
+    ConfigMap cm = child(ConfigMap.class, childName);
+    probe.serve(childName,
+        cm.getData().get(WebServerConfig.POLICY_KEY).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Only the Deployment's status: the pods may still serve something else. */
+  void markRolledOut(String childName) {
     Deployment d = awaitChild(Deployment.class, childName, x -> true);
     int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
     d.setStatus(new DeploymentStatusBuilder()
@@ -131,9 +139,6 @@ final class OperatorHarness implements AutoCloseable {
         .withAvailableReplicas(replicas)
         .build());
     client.resource(d).inNamespace(NAMESPACE).updateStatus();
-    ConfigMap cm = child(ConfigMap.class, childName);
-    probe.serve(childName,
-        cm.getData().get(WebServerConfig.POLICY_KEY).getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override

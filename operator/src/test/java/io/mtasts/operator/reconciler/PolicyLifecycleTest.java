@@ -3,15 +3,19 @@ package io.mtasts.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.DnsRecord;
+import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.localserver.LocalApiServer.ApiRequest;
 import io.mtasts.operator.policy.PolicyId;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +24,13 @@ import org.junit.jupiter.api.Test;
 /** Given a policy resource, when it is created and changed, then these objects and this status. */
 class PolicyLifecycleTest {
 
-  private static final String TESTING_POLICY =
+  static final String TESTING_POLICY =
       "version: STSv1\r\nmode: testing\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
+  static final String ENFORCE_POLICY =
+      "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
+  static final String TESTING_ID = PolicyId.of(TESTING_POLICY.getBytes(StandardCharsets.US_ASCII));
+  static final String ENFORCE_ID = PolicyId.of(ENFORCE_POLICY.getBytes(StandardCharsets.US_ASCII));
+  static final String CHILD = "mta-sts-example";
 
   private OperatorHarness cluster;
 
@@ -35,44 +44,215 @@ class PolicyLifecycleTest {
     cluster.close();
   }
 
+  private MtaStsPolicy createServed() {
+    cluster.create(Policies.basic("example", "example.com"));
+    cluster.awaitChild(Deployment.class, CHILD, x -> true);
+    cluster.completeRollout(CHILD);
+    return cluster.awaitPolicy("example", p -> TESTING_ID.equals(p.getStatus().getPolicyId()));
+  }
+
   @Test
   void createMakesEveryChildOwnedByTheResourceAndWaitsForTheRolloutBeforeAdvertising() {
     MtaStsPolicy created = cluster.create(Policies.basic("example", "example.com"));
     String uid = created.getMetadata().getUid();
 
-    ConfigMap cm = cluster.awaitChild(ConfigMap.class, "mta-sts-example", x -> true);
+    ConfigMap cm = cluster.awaitChild(ConfigMap.class, CHILD, x -> true);
     assertThat(cm.getData().get("mta-sts.txt")).isEqualTo(TESTING_POLICY);
     assertThat(cm.getData().get("nginx.conf")).contains("location = /.well-known/mta-sts.txt");
-    Deployment deployment = cluster.awaitChild(Deployment.class, "mta-sts-example", x -> true);
-    Service service = cluster.awaitChild(Service.class, "mta-sts-example", x -> true);
-    Ingress ingress = cluster.awaitChild(Ingress.class, "mta-sts-example", x -> true);
+    Deployment deployment = cluster.awaitChild(Deployment.class, CHILD, x -> true);
+    Service service = cluster.awaitChild(Service.class, CHILD, x -> true);
+    Ingress ingress = cluster.awaitChild(Ingress.class, CHILD, x -> true);
     for (HasMetadata child : List.of(cm, deployment, service, ingress)) {
       assertThat(child.getMetadata().getOwnerReferences())
           .as("owner of %s", child.getKind())
-          .anySatisfy(ref -> assertThat(ref.getUid()).isEqualTo(uid));
+          .singleElement()
+          .satisfies(ref -> {
+            assertThat(ref.getUid()).isEqualTo(uid);
+            assertThat(ref.getKind()).isEqualTo("MtaStsPolicy");
+          });
       assertThat(child.getMetadata().getLabels())
-          .containsEntry("app.kubernetes.io/managed-by", "mta-sts-operator");
+          .containsEntry("app.kubernetes.io/managed-by", "mta-sts-operator")
+          .containsEntry("app.kubernetes.io/instance", "example");
     }
     assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("mta-sts.example.com");
     assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("example-tls");
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getImage()).isEqualTo(ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE);
 
     MtaStsPolicy rolling = cluster.awaitPolicy("example",
         p -> p.getStatus() != null && p.getStatus().condition(ConditionTypes.POLICY_SERVED)
             .map(c -> c.getReason().equals("RollingOut")).orElse(false));
     assertThat(rolling.getStatus().getPolicyId()).isNull();
     assertThat(rolling.getStatus().getDnsRecords()).isNull();
+    assertThat(rolling.getStatus().condition(ConditionTypes.READY).orElseThrow().getStatus())
+        .isEqualTo("False");
 
-    cluster.completeRollout("mta-sts-example");
+    cluster.completeRollout(CHILD);
 
-    String expectedId = PolicyId.of(TESTING_POLICY.getBytes(StandardCharsets.US_ASCII));
     MtaStsPolicy served = cluster.awaitPolicy("example",
-        p -> expectedId.equals(p.getStatus().getPolicyId()));
+        p -> TESTING_ID.equals(p.getStatus().getPolicyId()));
     assertThat(served.getStatus().getPolicy()).isEqualTo(TESTING_POLICY);
     assertThat(served.getStatus().getPolicyUrl())
         .isEqualTo("https://mta-sts.example.com/.well-known/mta-sts.txt");
     assertThat(served.getStatus().getDnsRecords()).containsExactly(
-        new DnsRecord("_mta-sts.example.com", "TXT", "v=STSv1; id=" + expectedId));
+        new DnsRecord("_mta-sts.example.com", "TXT", "v=STSv1; id=" + TESTING_ID));
     assertThat(served.getStatus().condition(ConditionTypes.READY).orElseThrow().getStatus())
         .isEqualTo("True");
+    assertThat(served.getStatus().getObservedGeneration())
+        .isEqualTo(served.getMetadata().getGeneration());
+  }
+
+  @Test
+  void specChangeRollsThePodsButKeepsTheOldIdUntilTheNewBytesAreServed() {
+    createServed();
+    String oldChecksum = cluster.child(Deployment.class, CHILD).getSpec().getTemplate()
+        .getMetadata().getAnnotations().get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION);
+
+    MtaStsPolicy edit = cluster.get("example");
+    edit.getSpec().setMode(Mode.ENFORCE);
+    cluster.client.resource(edit).update();
+
+    cluster.awaitChild(ConfigMap.class, CHILD,
+        cm -> cm.getData().get("mta-sts.txt").equals(ENFORCE_POLICY));
+    Deployment rolled = cluster.awaitChild(Deployment.class, CHILD, d -> !oldChecksum.equals(
+        d.getSpec().getTemplate().getMetadata().getAnnotations()
+            .get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION)));
+    assertThat(rolled).isNotNull();
+    MtaStsPolicy rolling = cluster.awaitPolicy("example",
+        p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)
+            .map(c -> c.getReason().equals("RollingOut")).orElse(false));
+    assertThat(rolling.getStatus().getPolicyId()).isEqualTo(TESTING_ID);
+    assertThat(rolling.getStatus().getPolicy()).isEqualTo(TESTING_POLICY);
+    assertThat(rolling.getStatus().getDnsRecords().get(0).getValue()).endsWith(TESTING_ID);
+    assertThat(rolling.getStatus().condition(ConditionTypes.POLICY_SERVED).orElseThrow()
+        .getMessage()).contains("policy id " + TESTING_ID + " stays advertised");
+
+    // the pods are rolled out, but the web server still answers the old bytes
+    cluster.markRolledOut(CHILD);
+    cluster.probe.serve(CHILD, TESTING_POLICY.getBytes(StandardCharsets.US_ASCII));
+    MtaStsPolicy stale = cluster.awaitPolicy("example",
+        p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)
+            .map(c -> c.getMessage().contains("does not serve policy " + ENFORCE_ID))
+            .orElse(false));
+    assertThat(stale.getStatus().getPolicyId()).isEqualTo(TESTING_ID);
+
+    cluster.completeRollout(CHILD);
+    MtaStsPolicy advanced = cluster.awaitPolicy("example",
+        p -> ENFORCE_ID.equals(p.getStatus().getPolicyId()));
+    assertThat(advanced.getStatus().getPolicy()).isEqualTo(ENFORCE_POLICY);
+    assertThat(advanced.getStatus().getDnsRecords().get(0).getValue())
+        .isEqualTo("v=STSv1; id=" + ENFORCE_ID);
+  }
+
+  @Test
+  void aResyncWithNothingToDoWritesNothing() throws Exception {
+    createServed();
+    cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.READY)
+        .map(c -> c.getStatus().equals("True")).orElse(false));
+    cluster.api.clearRequests();
+
+    cluster.restart();
+    // the restarted operator reconciles every resource once: wait until it has read them all
+    org.awaitility.Awaitility.await().atMost(OperatorHarness.TIMEOUT).until(() ->
+        cluster.api.requests().stream().anyMatch(r -> r.path().contains("/ingresses")
+            && r.path().contains("watch=true")));
+    Thread.sleep(Duration.ofSeconds(2).toMillis());
+
+    assertThat(cluster.api.requests().stream().filter(ApiRequest::isWrite).toList())
+        .as("write requests after a restart with nothing to change").isEmpty();
+  }
+
+  @Test
+  void anInvalidEditKeepsEveryChildAndTheServedPolicy() {
+    createServed();
+    ConfigMap before = cluster.child(ConfigMap.class, CHILD);
+
+    // the local API server has no schema validation, like a CRD applied without it
+    MtaStsPolicy edit = cluster.get("example");
+    edit.getSpec().setMx(List.of("*.*.example.com"));
+    cluster.client.resource(edit).update();
+
+    MtaStsPolicy invalid = cluster.awaitPolicy("example", p -> p.getStatus()
+        .condition(ConditionTypes.READY).map(c -> c.getReason().equals("InvalidSpec"))
+        .orElse(false));
+    assertThat(invalid.getStatus().condition(ConditionTypes.READY).orElseThrow().getMessage())
+        .contains("spec.mx[0]")
+        .contains("'*' is only allowed as the whole left-most label");
+    assertThat(invalid.getStatus().getPolicyId()).isEqualTo(TESTING_ID);
+    assertThat(invalid.getStatus().getPolicy()).isEqualTo(TESTING_POLICY);
+    ConfigMap after = cluster.child(ConfigMap.class, CHILD);
+    assertThat(after.getData()).isEqualTo(before.getData());
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+  }
+
+  @Test
+  void anObjectItDoesNotOwnIsReportedAndLeftAlone() {
+    ConfigMap foreign = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withName(CHILD).withNamespace(OperatorHarness.NAMESPACE).endMetadata()
+        .addToData("owner", "someone else")
+        .build();
+    cluster.client.resource(foreign).create();
+
+    cluster.create(Policies.basic("example", "example.com"));
+
+    MtaStsPolicy conflicted = cluster.awaitPolicy("example", p -> p.getStatus() != null
+        && p.getStatus().condition(ConditionTypes.READY)
+            .map(c -> c.getReason().equals("Conflict")).orElse(false));
+    assertThat(conflicted.getStatus().condition(ConditionTypes.READY).orElseThrow().getMessage())
+        .contains("ConfigMap mail/mta-sts-example already exists and is not owned");
+    assertThat(cluster.child(ConfigMap.class, CHILD).getData()).containsOnlyKeys("owner");
+    assertThat(cluster.child(Deployment.class, CHILD)).isNull();
+  }
+
+  @Test
+  void pausingFreezesEverythingAndRemovingTheAnnotationResumes() {
+    createServed();
+    MtaStsPolicy paused = cluster.get("example");
+    paused.getMetadata().getAnnotations().put(MtaStsPolicyReconciler.PAUSED_ANNOTATION, "true");
+    paused.getSpec().setMode(Mode.ENFORCE);
+    cluster.client.resource(paused).update();
+
+    cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.PAUSED)
+        .map(c -> c.getStatus().equals("True")).orElse(false));
+    assertThat(cluster.child(ConfigMap.class, CHILD).getData().get("mta-sts.txt"))
+        .isEqualTo(TESTING_POLICY);
+
+    MtaStsPolicy resumed = cluster.get("example");
+    resumed.getMetadata().getAnnotations().remove(MtaStsPolicyReconciler.PAUSED_ANNOTATION);
+    resumed.getSpec().setMaxAge(604800L);
+    cluster.client.resource(resumed).update();
+
+    cluster.awaitChild(ConfigMap.class, CHILD,
+        cm -> cm.getData().get("mta-sts.txt").equals(ENFORCE_POLICY));
+    MtaStsPolicy after = cluster.awaitPolicy("example", p -> p.getStatus()
+        .condition(ConditionTypes.PAUSED).map(c -> c.getStatus().equals("False")).orElse(false));
+    assertThat(after.getStatus().condition(ConditionTypes.PAUSED).orElseThrow().getReason())
+        .isEqualTo("Resumed");
+  }
+
+  @Test
+  void eventsAreRecordedOnTransitionsOnly() throws Exception {
+    createServed();
+    cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.READY)
+        .map(c -> c.getStatus().equals("True")).orElse(false));
+    List<Event> events = cluster.client.v1().events().inNamespace(OperatorHarness.NAMESPACE)
+        .list().getItems();
+    assertThat(events).extracting(Event::getReason).contains("Served", "Ready");
+    assertThat(events).allSatisfy(e ->
+        assertThat(e.getInvolvedObject().getName()).isEqualTo("example"));
+    long servedEvents = events.stream().filter(e -> e.getReason().equals("Served")).count();
+    assertThat(servedEvents).isEqualTo(1);
+
+    cluster.restart();
+    Thread.sleep(Duration.ofSeconds(2).toMillis());
+    assertThat(cluster.client.v1().events().inNamespace(OperatorHarness.NAMESPACE).list()
+        .getItems()).hasSameSizeAs(events);
   }
 }
