@@ -1,5 +1,5 @@
 {{/*
-Names and labels shared by every object of the chart.
+Names, labels, the image reference and the CA bundle volume: what several templates share.
 */}}
 
 {{- define "mta-sts-operator.name" -}}
