@@ -1,0 +1,70 @@
+{{/*
+The API permissions the operator needs: the only list of RBAC rules in this chart. Every Role and
+ClusterRole takes its rules from here, so the two RBAC modes cannot grant different things.
+
+Each rule names the scope it is granted in:
+  watched  where MtaStsPolicy resources live: one ClusterRole when watchNamespaces is empty,
+           otherwise a Role in each watched namespace
+  cluster  cluster-scoped APIs: always a ClusterRole
+  lease    the leader-election Lease: a Role in the release namespace
+*/}}
+{{- define "mta-sts-operator.rbacRules" -}}
+- scope: watched
+  apiGroups: ["mtasts.io"]
+  resources: ["mtastspolicies"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- scope: watched
+  apiGroups: ["mtasts.io"]
+  resources: ["mtastspolicies/status"]
+  verbs: ["get", "patch", "update"]
+- scope: watched
+  apiGroups: [""]
+  resources: ["configmaps", "services"]
+  verbs: ["get", "list", "watch", "create", "patch", "update"]
+- scope: watched
+  apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "patch", "update"]
+- scope: watched
+  apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "list", "watch", "create", "patch", "update"]
+- scope: watched
+  apiGroups: ["cert-manager.io"]
+  resources: ["certificates"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+- scope: watched
+  apiGroups: ["externaldns.k8s.io"]
+  resources: ["dnsendpoints"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+- scope: watched
+  apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- scope: cluster
+  apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  verbs: ["get"]
+- scope: lease
+  apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "update"]
+{{- end }}
+
+{{/*
+The rules of one scope as a YAML list, ready for a "rules:" field.
+Usage: include "mta-sts-operator.rbacRulesFor" "watched"
+*/}}
+{{- define "mta-sts-operator.rbacRulesFor" -}}
+{{- $scope := . }}
+{{- $rules := list }}
+{{- range (include "mta-sts-operator.rbacRules" . | fromYamlArray) }}
+{{- if eq .scope $scope }}
+{{- $rules = append $rules (omit . "scope") }}
+{{- end }}
+{{- end }}
+{{- if not $rules }}
+{{- fail (printf "no RBAC rules with scope %q" $scope) }}
+{{- end }}
+{{- toYaml $rules }}
+{{- end }}
