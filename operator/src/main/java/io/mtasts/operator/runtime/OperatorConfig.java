@@ -100,24 +100,24 @@ public record OperatorConfig(
     Reader r = new Reader(values);
     Set<String> namespaces = r.get("MTASTS_WATCH_NAMESPACES", OperatorConfig::namespaces,
         "a comma-separated list of namespace names, or empty for all namespaces");
-    boolean leaderElection = r.get("MTASTS_LEADER_ELECTION", OperatorConfig::bool, "true or false");
+    Boolean leaderElection = r.get("MTASTS_LEADER_ELECTION", OperatorConfig::bool, "true or false");
     String leaseName = r.get("MTASTS_LEASE_NAME", OperatorConfig::name, "a lower-case name");
     String leaseNamespace = values.get("MTASTS_LEASE_NAMESPACE").isEmpty()
         ? env.getOrDefault("POD_NAMESPACE", "") : values.get("MTASTS_LEASE_NAMESPACE");
-    int port = r.get("MTASTS_HTTP_PORT", s -> intIn(s, 0, 65535), "a port number 0..65535");
+    Integer port = r.get("MTASTS_HTTP_PORT", s -> intIn(s, 0, 65535), "a port number 0..65535");
     String address = r.get("MTASTS_HTTP_ADDRESS", OperatorConfig::nonEmpty, "an IP address");
     String image = r.get("MTASTS_WEB_SERVER_IMAGE", OperatorConfig::nonEmpty, "an image name");
     Optional<IssuerRef> issuer = r.get("MTASTS_DEFAULT_ISSUER", OperatorConfig::issuer,
         "empty, or Kind/name with Kind ClusterIssuer or Issuer, such as ClusterIssuer/letsencrypt");
     Duration interval = r.get("MTASTS_VERIFY_INTERVAL", OperatorConfig::interval,
         "a duration of at least 30s such as 15m or 1h");
-    int concurrency = r.get("MTASTS_VERIFY_CONCURRENCY", s -> intIn(s, 1, 256),
+    Integer concurrency = r.get("MTASTS_VERIFY_CONCURRENCY", s -> intIn(s, 1, 256),
         "a whole number 1..256");
     List<String> dns = r.get("MTASTS_DNS_SERVERS", OperatorConfig::hostPorts,
         "a comma-separated list of host or host:port, or empty for the system's resolvers");
     Optional<Path> ca = r.get("MTASTS_CA_FILE", OperatorConfig::caFile,
         "empty, or the path of a readable PEM file");
-    boolean allowPrivate = r.get("MTASTS_ALLOW_PRIVATE", OperatorConfig::bool, "true or false");
+    Boolean allowPrivate = r.get("MTASTS_ALLOW_PRIVATE", OperatorConfig::bool, "true or false");
     String logFormat = r.get("MTASTS_LOG_FORMAT", s -> oneOf(s, "text", "json"), "text or json");
     String logLevel = r.get("MTASTS_LOG_LEVEL",
         s -> oneOf(s.toUpperCase(Locale.ROOT), "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
