@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Serves, advertises and verifies MTA-STS policies for mail domains.",
     subcommands = {
       RunCommand.class,
+      DemoCommand.class,
       LintCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -48,6 +48,14 @@ public final class LocalApiServer implements AutoCloseable {
     }
   }
 
+  /** Held so the level sticks: the mock server logs every request at INFO otherwise. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
 

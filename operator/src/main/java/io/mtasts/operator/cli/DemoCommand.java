@@ -1,0 +1,198 @@
+package io.mtasts.operator.cli;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.localserver.IssuedCertificate;
+import io.mtasts.operator.localserver.LocalApiServer;
+import io.mtasts.operator.localserver.LocalCertificateAuthority;
+import io.mtasts.operator.localserver.LocalHttpsServer;
+import io.mtasts.operator.reconciler.ChildNames;
+import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.reconciler.WebServerConfig;
+import io.mtasts.operator.runtime.LogSetup;
+import io.mtasts.operator.runtime.OperatorConfig;
+import io.mtasts.operator.runtime.OperatorRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: the whole product without a cluster. An in-process API server, the operator,
+ * a stand-in for the pods that serves the policy over local HTTPS, then the resources, the
+ * status and the DNS records to publish.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the operator against an in-process API server, applies a policy resource,",
+      "serves the policy over local HTTPS and prints the resources, the status and the DNS",
+      "records. Needs no cluster and no network."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  static final String NAMESPACE = "demo";
+  private static final String DEFAULT_FILE = "examples/basic.yaml";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "CR.yaml",
+      description = "The MtaStsPolicy to apply (default: " + DEFAULT_FILE + ").")
+  Path file;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "How long to wait for the policy to be served (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--verbose", description = "Show the operator's log.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    LogSetup.apply("text", verbose ? "INFO" : "ERROR");
+    Duration wait = CliDurations.parse("--timeout", timeout);
+    PrintWriter out = spec.commandLine().getOut();
+    MtaStsPolicy policy = loadPolicy();
+    String domain = policy.getSpec().getDomain();
+    policy.getMetadata().setNamespace(NAMESPACE);
+
+    LocalCertificateAuthority ca = LocalCertificateAuthority.create("mta-sts-operator demo CA");
+    IssuedCertificate cert = ca.issue("mta-sts." + domain, "127.0.0.1");
+    try (LocalApiServer api = new LocalApiServer();
+        KubernetesClient client = api.newClient();
+        LocalHttpsServer https = LocalHttpsServer.start(cert);
+        DemoWorkloads workloads = new DemoWorkloads(client, NAMESPACE, https);
+        OperatorRuntime operator = OperatorRuntime.builder(demoConfig())
+            .client(api.newClient())
+            .probe(httpsProbe(https, ca))
+            .serverSideApply(false)
+            .exitOnStopLeading(false)
+            .build()
+            .start()) {
+      api.installPolicyCrd(client);
+      out.printf("Applying MtaStsPolicy %s/%s for %s to an in-process API server%n",
+          NAMESPACE, policy.getMetadata().getName(), domain);
+      out.flush();
+      client.resource(policy).create();
+
+      MtaStsPolicy served = awaitServed(client, policy.getMetadata().getName(), wait);
+      if (served == null) {
+        out.println("The policy was not served within " + timeout);
+        printStatus(out, client.resource(policy).get());
+        return 1;
+      }
+      printObjects(out, client, served);
+      printStatus(out, served);
+      out.println("== Policy served at " + served.getStatus().getPolicyUrl()
+          + " (here: https://127.0.0.1:" + https.port() + WebServerConfig.POLICY_PATH + ")");
+      out.print(served.getStatus().getPolicy().replace("\r\n", "\n"));
+      out.println();
+      out.println("== DNS records to publish");
+      served.getStatus().getDnsRecords().forEach(r ->
+          out.printf("%s. %s \"%s\"%n", r.getName(), r.getType(), r.getValue()));
+      out.flush();
+      return 0;
+    }
+  }
+
+  private MtaStsPolicy loadPolicy() throws IOException {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    Path path = file != null ? file : Path.of(DEFAULT_FILE);
+    if (Files.isReadable(path)) {
+      try (InputStream in = Files.newInputStream(path)) {
+        return serialization.unmarshal(in, MtaStsPolicy.class);
+      }
+    }
+    if (file != null) {
+      throw new UsageException("cannot read '" + file + "'");
+    }
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/" + DEFAULT_FILE)) {
+      if (in == null) {
+        throw new UsageException("cannot find " + DEFAULT_FILE + "; run from the repository"
+            + " root or pass --file");
+      }
+      return serialization.unmarshal(in, MtaStsPolicy.class);
+    }
+  }
+
+  private static OperatorConfig demoConfig() {
+    return OperatorConfig.from(Map.of(), Map.of(
+        "MTASTS_LEADER_ELECTION", "false",
+        "MTASTS_HTTP_PORT", "0",
+        "MTASTS_HTTP_ADDRESS", "127.0.0.1",
+        "MTASTS_ALLOW_PRIVATE", "true"));
+  }
+
+  /** The in-cluster probe of the demo: a real HTTPS GET of the local policy server. */
+  private static ServedPolicyProbe httpsProbe(LocalHttpsServer https, LocalCertificateAuthority ca) {
+    HttpClient http = HttpClient.newBuilder()
+        .sslContext(ca.clientSslContext())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(2))
+        .build();
+    return plan -> {
+      HttpResponse<byte[]> response = http.send(
+          HttpRequest.newBuilder(https.uri(WebServerConfig.POLICY_PATH))
+              .timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new IOException("HTTP " + response.statusCode());
+      }
+      return response.body();
+    };
+  }
+
+  private static MtaStsPolicy awaitServed(KubernetesClient client, String name, Duration wait)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(wait);
+    while (Instant.now().isBefore(deadline)) {
+      MtaStsPolicy p = client.resources(MtaStsPolicy.class).inNamespace(NAMESPACE)
+          .withName(name).get();
+      if (p != null && p.getStatus() != null && p.getStatus().getPolicyId() != null
+          && p.getStatus().condition(ConditionTypes.POLICY_SERVED)
+              .map(c -> "True".equals(c.getStatus())).orElse(false)) {
+        return p;
+      }
+      Thread.sleep(100);
+    }
+    return null;
+  }
+
+  private static void printObjects(PrintWriter out, KubernetesClient client, MtaStsPolicy p) {
+    out.println("== Objects the operator created");
+    String child = ChildNames.of(p);
+    List<Class<? extends HasMetadata>> kinds = List.of(
+        io.fabric8.kubernetes.api.model.ConfigMap.class,
+        io.fabric8.kubernetes.api.model.apps.Deployment.class,
+        io.fabric8.kubernetes.api.model.Service.class,
+        io.fabric8.kubernetes.api.model.networking.v1.Ingress.class);
+    for (var kind : kinds) {
+      HasMetadata object = client.resources(kind).inNamespace(NAMESPACE).withName(child).get();
+      if (object != null) {
+        object.getMetadata().setManagedFields(null);
+        out.print(client.getKubernetesSerialization().asYaml(object));
+      }
+    }
+  }
+
+  private static void printStatus(PrintWriter out, MtaStsPolicy p) {
+    out.println("== Status of MtaStsPolicy " + NAMESPACE + "/" + p.getMetadata().getName());
+    out.print(new KubernetesSerialization().asYaml(p.getStatus()));
+  }
+}
