@@ -12,11 +12,11 @@ Each rule names the scope it is granted in:
 - scope: watched
   apiGroups: ["mtasts.io"]
   resources: ["mtastspolicies"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - scope: watched
   apiGroups: ["mtasts.io"]
   resources: ["mtastspolicies/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch", "update"]
 - scope: watched
   apiGroups: [""]
   resources: ["configmaps", "services"]
@@ -40,7 +40,7 @@ Each rule names the scope it is granted in:
 - scope: watched
   apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 - scope: cluster
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]

@@ -1,0 +1,102 @@
+package io.mtasts.operator.runtime;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Kubernetes API access the operator needs, derived from the code that uses it: the primary
+ * resource's informer and status writes, each dependent of the reconciler's workflow (its
+ * informer, and the writes its type can make), Events, the leader-election Lease and the CRD
+ * reads. The Helm chart's RBAC is tested against exactly this set.
+ */
+public final class RequiredPermissions {
+
+  /** One verb on one resource of one API group ({@code ""} is the core group). */
+  public record ApiPermission(String apiGroup, String resource, String verb)
+      implements Comparable<ApiPermission> {
+    @Override
+    public int compareTo(ApiPermission o) {
+      return toString().compareTo(o.toString());
+    }
+
+    @Override
+    public String toString() {
+      return (apiGroup.isEmpty() ? "core" : apiGroup) + " " + resource + " " + verb;
+    }
+  }
+
+  private RequiredPermissions() {}
+
+  /** In every namespace whose resources the operator reconciles. */
+  public static Set<ApiPermission> inWatchedNamespaces() {
+    Set<ApiPermission> p = new TreeSet<>();
+    // the informer of the primary; the reconciler writes only its status subresource
+    add(p, MtaStsPolicy.class, "", "get", "list", "watch");
+    add(p, MtaStsPolicy.class, "/status", "patch", "update");
+    Workflow workflow = MtaStsPolicyReconciler.class.getAnnotation(Workflow.class);
+    for (Dependent dependent : workflow.dependents()) {
+      Class<? extends HasMetadata> kind = resourceType(dependent.type());
+      // an informer per kind; the conflict check reads single objects by name
+      add(p, kind, "", "get", "list", "watch");
+      if (Creator.class.isAssignableFrom(dependent.type())) {
+        add(p, kind, "", "create");
+      }
+      if (Updater.class.isAssignableFrom(dependent.type())) {
+        // server-side apply patches; the non-SSA matcher replaces
+        add(p, kind, "", "patch", "update");
+      }
+      if (dependent.reconcilePrecondition() != Condition.class) {
+        // the workflow deletes a dependent whose precondition stops holding
+        add(p, kind, "", "delete");
+      }
+    }
+    add(p, Event.class, "", "create");
+    return p;
+  }
+
+  /** Cluster-scoped reads: whether cert-manager's and external-dns' CRDs are installed. */
+  public static Set<ApiPermission> clusterScoped() {
+    Set<ApiPermission> p = new TreeSet<>();
+    add(p, CustomResourceDefinition.class, "", "get");
+    return p;
+  }
+
+  /** In the namespace of the leader-election Lease (read, take, renew). */
+  public static Set<ApiPermission> leaderElection() {
+    Set<ApiPermission> p = new TreeSet<>();
+    add(p, Lease.class, "", "get", "create", "update");
+    return p;
+  }
+
+  private static void add(
+      Set<ApiPermission> set, Class<? extends HasMetadata> kind, String subresource,
+      String... verbs) {
+    String group = HasMetadata.getGroup(kind);
+    String resource = HasMetadata.getPlural(kind) + subresource;
+    for (String verb : verbs) {
+      set.add(new ApiPermission(group == null ? "" : group, resource, verb));
+    }
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Class<? extends HasMetadata> resourceType(Class<? extends DependentResource> type) {
+    try {
+      DependentResource dependent = type.getDeclaredConstructor().newInstance();
+      return (Class<? extends HasMetadata>) dependent.resourceType();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot instantiate dependent " + type.getName(), e);
+    }
+  }
+}
