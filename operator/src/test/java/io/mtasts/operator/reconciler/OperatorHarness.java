@@ -12,6 +12,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
+import io.mtasts.operator.testing.ProbeDouble;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,15 +1,18 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.testing;
+
+import io.mtasts.operator.reconciler.PolicyPlan;
+import io.mtasts.operator.reconciler.ServedPolicyProbe;
 
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Stands in for the in-cluster GET: serves whatever bytes a test says a web server serves. */
-final class ProbeDouble implements ServedPolicyProbe {
+public final class ProbeDouble implements ServedPolicyProbe {
 
   private final Map<String, byte[]> servedByChild = new ConcurrentHashMap<>();
 
-  void serve(String childName, byte[] bytes) {
+  public void serve(String childName, byte[] bytes) {
     servedByChild.put(childName, bytes.clone());
   }
 

@@ -1,0 +1,196 @@
+package io.mtasts.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicySpec;
+import io.mtasts.operator.runtime.OperatorConfig;
+import io.mtasts.operator.runtime.OperatorRuntime;
+import io.mtasts.operator.testing.ProbeDouble;
+import io.mtasts.operator.testing.RequiredComponent;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's RBAC, applied to a real API server, is enough for the operator and no more: the
+ * operator runs impersonating the chart's ServiceAccount, in both RBAC modes.
+ */
+class ChartRbacE2E {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private KubernetesClient admin;
+  private final List<HasMetadata> applied = new ArrayList<>();
+  private final List<String> namespaces = new ArrayList<>();
+  private OperatorRuntime operator;
+
+  @BeforeEach
+  void connect() {
+    String kubeconfig = System.getenv("KUBECONFIG");
+    RequiredComponent.require(kubeconfig != null && Files.isReadable(Path.of(kubeconfig)),
+        "a Kubernetes API server (KUBECONFIG; run e2e/run.sh)");
+    admin = new KubernetesClientBuilder().build();
+    installCrd();
+    ensureNamespace(OperatorChart.NAMESPACE);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (admin == null) {
+      return;
+    }
+    for (HasMetadata object : applied) {
+      admin.resource(object).delete();
+    }
+    namespaces.forEach(ns -> admin.namespaces().withName(ns).delete());
+    admin.close();
+  }
+
+  private void installCrd() {
+    Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds",
+        "mtastspolicies.mtasts.io-v1.yml");
+    try (InputStream in = Files.newInputStream(crd)) {
+      HasMetadata def = admin.getKubernetesSerialization().unmarshal(in,
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+      admin.resource(def).forceConflicts().serverSideApply();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private String ensureNamespace(String name) {
+    if (admin.namespaces().withName(name).get() == null) {
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+          .endMetadata().build()).create();
+    }
+    return name;
+  }
+
+  private String newNamespace(String prefix) {
+    String ns = prefix + "-" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
+    namespaces.add(ensureNamespace(ns));
+    return ns;
+  }
+
+  /** Applies the chart's ServiceAccount and RBAC objects; returns the ServiceAccount's name. */
+  private String applyRbac(RenderedChart chart) {
+    List<Class<? extends HasMetadata>> kinds = List.of(ServiceAccount.class, ClusterRole.class,
+        ClusterRoleBinding.class, Role.class, RoleBinding.class);
+    for (var kind : kinds) {
+      for (HasMetadata object : chart.all(kind)) {
+        if (object.getMetadata().getNamespace() == null && !(object instanceof ClusterRole)
+            && !(object instanceof ClusterRoleBinding)) {
+          object.getMetadata().setNamespace(OperatorChart.NAMESPACE);
+        }
+        applied.add(admin.resource(object).forceConflicts().serverSideApply());
+      }
+    }
+    return chart.one(ServiceAccount.class).getMetadata().getName();
+  }
+
+  private Config impersonating(String serviceAccount) {
+    String ns = OperatorChart.NAMESPACE;
+    return new ConfigBuilder(admin.getConfiguration())
+        .withImpersonateUsername("system:serviceaccount:" + ns + ":" + serviceAccount)
+        .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + ns,
+            "system:authenticated")
+        .build();
+  }
+
+  private OperatorRuntime startAs(Config config, Map<String, String> settings) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(Map.of(
+        "MTASTS_HTTP_PORT", "0",
+        "MTASTS_HTTP_ADDRESS", "127.0.0.1",
+        "MTASTS_LEASE_NAME", "mta-sts-operator"));
+    all.putAll(settings);
+    return OperatorRuntime.builder(OperatorConfig.from(
+            Map.of("POD_NAME", "rbac-e2e", "POD_NAMESPACE", OperatorChart.NAMESPACE), all))
+        .client(new KubernetesClientBuilder().withConfig(config).build())
+        .probe(new ProbeDouble())
+        .exitOnStopLeading(false)
+        .build()
+        .start();
+  }
+
+  private void createPolicy(String namespace) {
+    MtaStsPolicySpec spec = new MtaStsPolicySpec();
+    spec.setDomain("rbac.example");
+    spec.setMx(List.of("mail.rbac.example"));
+    admin.resource(new MtaStsPolicy(namespace, "rbac", spec)).create();
+  }
+
+  private void awaitReconciled(String namespace) {
+    await().atMost(TIMEOUT).until(() ->
+        admin.configMaps().inNamespace(namespace).withName("mta-sts-rbac").get() != null);
+    await().atMost(TIMEOUT).until(() -> {
+      MtaStsPolicy p = admin.resources(MtaStsPolicy.class).inNamespace(namespace)
+          .withName("rbac").get();
+      return p.getStatus() != null && p.getStatus().getConditions() != null;
+    });
+  }
+
+  @Test
+  void theDefaultClusterRoleLetsTheOperatorReconcileAnyNamespace() throws Exception {
+    String sa = applyRbac(OperatorChart.render());
+    String workload = newNamespace("rbac-cluster");
+    operator = startAs(impersonating(sa), Map.of());
+    await().atMost(TIMEOUT).until(operator::isLeading);
+
+    createPolicy(workload);
+    awaitReconciled(workload);
+  }
+
+  @Test
+  void namespacedRolesAreEnoughForTheWatchedNamespaceAndDenyTheOthers() throws Exception {
+    String watched = newNamespace("rbac-watched");
+    String other = newNamespace("rbac-other");
+    String sa = applyRbac(OperatorChart.render("watchNamespaces[0]=" + watched));
+    Config asOperator = impersonating(sa);
+    operator = startAs(asOperator, Map.of("MTASTS_WATCH_NAMESPACES", watched));
+    await().atMost(TIMEOUT).until(operator::isLeading);
+
+    createPolicy(watched);
+    awaitReconciled(watched);
+
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(asOperator).build()) {
+      assertThatThrownBy(() -> client.configMaps().inNamespace(other).list())
+          .isInstanceOf(KubernetesClientException.class)
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> client.resources(MtaStsPolicy.class).inAnyNamespace().list())
+          .isInstanceOf(KubernetesClientException.class)
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> client.resources(ConfigMap.class).inNamespace(watched)
+          .withName("mta-sts-rbac").delete())
+          .as("the operator never deletes its core children")
+          .isInstanceOf(KubernetesClientException.class);
+    }
+  }
+}

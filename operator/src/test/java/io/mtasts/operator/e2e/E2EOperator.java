@@ -1,0 +1,47 @@
+package io.mtasts.operator.e2e;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mtasts.operator.runtime.OperatorConfig;
+import io.mtasts.operator.runtime.OperatorRuntime;
+import io.mtasts.operator.testing.ProbeDouble;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The operator as it runs in production (server-side apply, leader election through a Lease),
+ * started in-process against the real API server; only the in-cluster probe is a double, since
+ * no pods run here.
+ */
+final class E2EOperator {
+
+  private E2EOperator() {}
+
+  static OperatorRuntime start(RealCluster cluster, String identity, ProbeDouble probe,
+      Map<String, String> settings) throws Exception {
+    return start(cluster.admin.getConfiguration(), cluster.namespace, identity, probe, settings);
+  }
+
+  /** With a client made from {@code config}, e.g. one that impersonates a ServiceAccount. */
+  static OperatorRuntime start(Config config, String leaseNamespace, String identity,
+      ProbeDouble probe, Map<String, String> settings) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("POD_NAME", identity);
+    env.put("POD_NAMESPACE", leaseNamespace);
+    Map<String, String> all = new HashMap<>(Map.of(
+        "MTASTS_HTTP_PORT", "0",
+        "MTASTS_HTTP_ADDRESS", "127.0.0.1",
+        "MTASTS_LEASE_NAME", "mta-sts-operator-e2e"));
+    all.putAll(settings);
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(config).build()).build();
+    return OperatorRuntime.builder(OperatorConfig.from(env, all))
+        .client(client)
+        .probe(probe)
+        .exitOnStopLeading(false)
+        .build()
+        .start();
+  }
+}

@@ -1,0 +1,116 @@
+package io.mtasts.operator.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.testing.RequiredComponent;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The real API server of the e2e suite (KUBECONFIG, as e2e/run.sh exports it): installs the
+ * committed CRD, gives each test its own namespace, and plays the kubelet where a test needs a
+ * rollout to complete (the control plane runs no nodes).
+ */
+final class RealCluster implements AutoCloseable {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  final KubernetesClient admin;
+  final String namespace;
+
+  private RealCluster(KubernetesClient admin, String namespace) {
+    this.admin = admin;
+    this.namespace = namespace;
+  }
+
+  /** Connects, installs the CRD and creates a fresh namespace; skips without a cluster. */
+  static RealCluster connect(String purpose) {
+    String kubeconfig = System.getenv("KUBECONFIG");
+    RequiredComponent.require(kubeconfig != null && Files.isReadable(Path.of(kubeconfig)),
+        "a Kubernetes API server (KUBECONFIG; run e2e/run.sh)");
+    KubernetesClient admin = new KubernetesClientBuilder().build();
+    installCrd(admin);
+    String ns = purpose + "-" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+        .endMetadata().build()).create();
+    return new RealCluster(admin, ns);
+  }
+
+  static void installCrd(KubernetesClient client) {
+    Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds",
+        "mtastspolicies.mtasts.io-v1.yml");
+    try (InputStream in = Files.newInputStream(crd)) {
+      CustomResourceDefinition def = client.getKubernetesSerialization()
+          .unmarshal(in, CustomResourceDefinition.class);
+      client.resource(def).forceConflicts().serverSideApply();
+      await().atMost(TIMEOUT).until(() -> {
+        CustomResourceDefinition d = client.resource(def).get();
+        return d != null && d.getStatus() != null && d.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
+      });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Config configOf(KubernetesClient client) {
+    return client.getConfiguration();
+  }
+
+  MtaStsPolicy create(MtaStsPolicy policy) {
+    return admin.resource(policy).inNamespace(namespace).create();
+  }
+
+  MtaStsPolicy get(String name) {
+    return admin.resources(MtaStsPolicy.class).inNamespace(namespace).withName(name).get();
+  }
+
+  MtaStsPolicy awaitPolicy(String name, Predicate<MtaStsPolicy> condition) {
+    return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .until(() -> get(name), p -> p != null && condition.test(p));
+  }
+
+  <T extends HasMetadata> T child(Class<T> kind, String name) {
+    return admin.resources(kind).inNamespace(namespace).withName(name).get();
+  }
+
+  <T extends HasMetadata> T awaitChild(Class<T> kind, String name, Predicate<T> condition) {
+    return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .until(() -> child(kind, name), c -> c != null && condition.test(c));
+  }
+
+  /** Plays the Deployment controller and kubelet: the current template is rolled out. */
+  void markRolledOut(String name) {
+    Deployment d = awaitChild(Deployment.class, name, x -> true);
+    int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
+    d.setStatus(new DeploymentStatusBuilder()
+        .withObservedGeneration(d.getMetadata().getGeneration())
+        .withReplicas(replicas)
+        .withUpdatedReplicas(replicas)
+        .withReadyReplicas(replicas)
+        .withAvailableReplicas(replicas)
+        .build());
+    admin.resource(d).updateStatus();
+  }
+
+  @Override
+  public void close() {
+    admin.namespaces().withName(namespace).delete();
+    admin.close();
+  }
+}
