@@ -96,7 +96,13 @@ class CrdValidationE2E {
     List<String> columns = new ArrayList<>();
     table.get("columnDefinitions").forEach(c -> columns.add(c.get("name").asText()));
     assertThat(columns).contains("Name", "Domain", "Mode", "Policy ID", "Ready", "Age");
-    JsonNode row = table.get("rows").get(0).get("cells");
+    JsonNode row = null;
+    for (JsonNode r : table.get("rows")) {
+      if (r.get("cells").get(columns.indexOf("Name")).asText().equals("columns")) {
+        row = r.get("cells");
+      }
+    }
+    assertThat(row).as("the row of 'columns'").isNotNull();
     assertThat(row.get(columns.indexOf("Domain")).asText()).isEqualTo("columns.example");
     assertThat(row.get(columns.indexOf("Mode")).asText()).isEqualTo("enforce");
   }
