@@ -231,11 +231,12 @@ public final class RenderCommand implements Callable<Integer> {
 
   private static String dnsPart(PolicyPlan plan, String label) {
     List<PolicyPlan.DnsRecordValue> records = plan.dnsRecords(plan.policyId());
-    int width = records.stream().mapToInt(r -> r.name().length()).max().orElse(0);
+    // absolute names (trailing dot), so the lines can go into a zone file as they are
+    int width = records.stream().mapToInt(r -> r.name().length() + 1).max().orElse(0);
     StringBuilder text = new StringBuilder("# DNS records to publish for " + label
         + ", with policy id " + plan.policyId() + "\n");
     for (PolicyPlan.DnsRecordValue record : records) {
-      text.append(String.format(Locale.ROOT, "%-" + width + "s  TXT  %s%n", record.name(),
+      text.append(String.format(Locale.ROOT, "%-" + width + "s  TXT  %s%n", record.name() + ".",
           TxtRecordText.quoted(record.value())));
     }
     return text.toString();

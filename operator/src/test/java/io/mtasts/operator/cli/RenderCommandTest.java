@@ -71,8 +71,8 @@ class RenderCommandTest {
     assertThat(run.out().lines().toList()).containsExactly(
         "# DNS records to publish for MtaStsPolicy example-com (" + cr + ":1), with policy id "
             + id,
-        "_mta-sts.example.com    TXT  \"v=STSv1; id=" + id + "\"",
-        "_smtp._tls.example.com  TXT  \"v=TLSRPTv1; rua=mailto:tls-reports@example.com,"
+        "_mta-sts.example.com.    TXT  \"v=STSv1; id=" + id + "\"",
+        "_smtp._tls.example.com.  TXT  \"v=TLSRPTv1; rua=mailto:tls-reports@example.com,"
             + "https://reports.example.com/tlsrpt\"");
   }
 
