@@ -3,6 +3,7 @@ package io.mtasts.operator.cli;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -170,16 +171,18 @@ final class MtaStsPolicyDecoder {
     String path = join(segments);
     Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
     String field = path.isEmpty() ? "(document)" : path;
-    if (e instanceof InvalidFormatException f && f.getValue() != null) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InputCoercionException) {
+        return field + ": the number is too large";
+      }
+    }
+    if (e instanceof InvalidFormatException f && f.getValue() != null && target != null) {
       return field + ": '" + f.getValue() + "' is not allowed; expected " + expected(target);
     }
-    return field + ": expected " + expected(target);
+    return field + (target == null ? ": wrong type of value" : ": expected " + expected(target));
   }
 
   private static String expected(Class<?> type) {
-    if (type == null) {
-      return "a different kind of value";
-    }
     if (type.isEnum()) {
       return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
           .collect(Collectors.joining(", "));

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Given MtaStsPolicy YAML, {@code render} prints what the operator would serve and create. */
 class RenderCommandTest {
@@ -313,6 +315,34 @@ class RenderCommandTest {
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.err()).contains(
         "spec.mode: 'Enforce' is not allowed; expected one of enforce, testing, none");
+  }
+
+  @ParameterizedTest(name = "spec {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      {domain: example.com, mx: mail.example.com}                   | spec.mx: expected a list
+      {domain: example.com, mx: [m.example.com], maxAge: "604800"}  | spec.maxAge: expected a whole number
+      {domain: example.com, mx: [m.example.com], maxAge: 1.5}       | spec.maxAge: '1.5' is not allowed; expected a whole number
+      {domain: example.com, mx: [m.example.com], maxAge: 99999999999999999999999} | spec.maxAge: the number is too large
+      {domain: example.com, mx: [m.example.com], dns: {externalDns: "yes"}} | spec.dns.externalDns: expected true or false
+      {domain: example.com, mx: [m.example.com], tls: example-tls}  | spec.tls: expected a mapping of fields
+      {domain: 42, mx: [m.example.com]}                             | spec.domain: '42' is not allowed; expected a string
+      """)
+  void valuesOfTheWrongTypeAreNamedInsteadOfConverted(String spec, String problem)
+      throws IOException {
+    String cr = file("type.yaml", """
+        apiVersion: mtasts.io/v1alpha1
+        kind: MtaStsPolicy
+        metadata:
+          name: example-com
+        spec: %s
+        """.formatted(spec));
+
+    RenderRun run = RenderRun.of("-f", cr);
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.errLines()).singleElement().asString()
+        .isEqualTo(cr + ":1: MtaStsPolicy example-com: " + problem);
   }
 
   @Test
