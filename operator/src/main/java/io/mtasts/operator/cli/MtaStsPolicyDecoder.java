@@ -62,7 +62,9 @@ final class MtaStsPolicyDecoder {
 
   static Decoded decode(ManifestReader.Document document) {
     List<String> problems = new ArrayList<>();
-    if (!API_VERSION.equals(document.apiVersion())) {
+    if (document.apiVersion() == null) {
+      problems.add("apiVersion: required; use " + API_VERSION);
+    } else if (!API_VERSION.equals(document.apiVersion())) {
       problems.add("apiVersion: '" + document.apiVersion() + "' is not served for " + KIND
           + "; use " + API_VERSION);
     }
