@@ -83,8 +83,9 @@ final class CrdSchemaValidator {
             + " is not checked by " + CrdSchemaValidator.class.getSimpleName() + "; add it");
       }
     }
-    node.path("properties").fields().forEachRemaining(
-        e -> checkKeywords(e.getValue(), path + ".properties." + e.getKey()));
+    for (Map.Entry<String, JsonNode> property : node.path("properties").properties()) {
+      checkKeywords(property.getValue(), path + ".properties." + property.getKey());
+    }
     if (node.has("items")) {
       checkKeywords(node.get("items"), path + ".items");
     }
@@ -112,22 +113,21 @@ final class CrdSchemaValidator {
     if (node.isObject()) {
       ObjectNode object = (ObjectNode) node;
       JsonNode properties = schema.path("properties");
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : new ArrayList<>(object.properties())) {
         JsonNode fieldSchema = properties.has(field.getKey())
             ? properties.get(field.getKey()) : schema.path("additionalProperties");
         if (field.getValue().isNull() && !fieldSchema.path("nullable").asBoolean(false)) {
-          it.remove();
+          object.remove(field.getKey());
         } else if (fieldSchema.isObject()) {
-          field.setValue(normalize(field.getValue(), fieldSchema));
+          object.set(field.getKey(), normalize(field.getValue(), fieldSchema));
         }
       }
-      properties.fields().forEachRemaining(p -> {
-        if (!object.has(p.getKey()) && p.getValue().has("default")) {
-          object.set(p.getKey(), normalize(p.getValue().get("default").deepCopy(),
-              p.getValue()));
+      for (Map.Entry<String, JsonNode> property : properties.properties()) {
+        if (!object.has(property.getKey()) && property.getValue().has("default")) {
+          object.set(property.getKey(), normalize(property.getValue().get("default").deepCopy(),
+              property.getValue()));
         }
-      });
+      }
     } else if (node.isArray() && schema.has("items")) {
       for (int i = 0; i < node.size(); i++) {
         normalize(node.get(i), schema.get("items"));
@@ -171,7 +171,7 @@ final class CrdSchemaValidator {
         problems.add(prefix + required.asText() + ": required");
       }
     }
-    node.fields().forEachRemaining(field -> {
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       if (properties.has(field.getKey())) {
         validate(field.getValue(), properties.get(field.getKey()), prefix + field.getKey(),
             problems);
@@ -181,7 +181,7 @@ final class CrdSchemaValidator {
       } else if (!schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
         problems.add(prefix + field.getKey() + ": unknown field");
       }
-    });
+    }
     for (JsonNode rule : schema.path("x-kubernetes-validations")) {
       if (!CEL_RULES.get(rule.get("rule").asText()).test(node)) {
         String field = rule.path("fieldPath").asText("");
