@@ -1,0 +1,268 @@
+package io.mtasts.operator.cli;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.reconciler.DesiredChildren;
+import io.mtasts.operator.reconciler.PolicyPlan;
+import io.mtasts.operator.reconciler.ReconcilerSettings;
+import io.mtasts.operator.runtime.OperatorConfig;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code render}: shows, without a cluster, what the operator would serve, ask DNS to publish
+ * and create for MtaStsPolicy resources. Exit 0 when everything rendered, 1 when a resource is
+ * invalid (nothing is printed then), 2 when a file cannot be read or an option is wrong.
+ */
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Prints the policy file, the DNS records and the Kubernetes objects the operator would"
+          + " create for MtaStsPolicy resources, without a cluster.",
+      "Documents of other kinds in the files are skipped."
+    })
+public final class RenderCommand implements Callable<Integer> {
+
+  /** Stands in for the uid the API server assigns, in resources read from files. */
+  static final String PLACEHOLDER_UID = "00000000-0000-0000-0000-000000000000";
+
+  static final String DEFAULT_NAMESPACE = "default";
+
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /** The parts of the output, in the order they are printed. */
+  enum Part {
+    POLICY, DNS, OBJECTS;
+
+    static final class Converter implements CommandLine.ITypeConverter<Part> {
+      @Override
+      public Part convert(String value) {
+        for (Part part : values()) {
+          if (part.name().toLowerCase(Locale.ROOT).equals(value)) {
+            return part;
+          }
+        }
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not one of policy, dns, objects");
+      }
+    }
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+      description = "YAML file with one or more resources separated by ---; - reads standard"
+          + " input (repeatable).")
+  List<String> files;
+
+  @Option(names = "--only", paramLabel = "PART", converter = Part.Converter.class,
+      description = "Print only one part: policy, dns or objects.")
+  Part only;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "Namespace for resources that name none (default: 'default'); a resource"
+          + " naming another one is an error, as with kubectl.",
+      defaultValue = DEFAULT_NAMESPACE, showDefaultValue = CommandLine.Help.Visibility.NEVER)
+  String namespace;
+
+  @Option(names = "--web-server-image", paramLabel = "IMAGE",
+      description = "The operator's default web-server image (default: "
+          + ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE + ").")
+  String webServerImage;
+
+  @Option(names = "--ingress-class", paramLabel = "CLASS",
+      description = "The operator's default ingress class (default: none, the cluster's"
+          + " default class).")
+  String ingressClass;
+
+  @Option(names = "--default-issuer", paramLabel = "KIND/NAME",
+      description = "The operator's default cert-manager issuer, such as"
+          + " ClusterIssuer/letsencrypt (default: none).")
+  String defaultIssuer;
+
+  /** Standard input, replaceable so that tests need not swap {@link System#in}. */
+  InputStream stdin = System.in;
+
+  /** A valid resource and where it came from. */
+  private record Source(MtaStsPolicy policy, ManifestReader.Document document) {}
+
+  @Override
+  public Integer call() {
+    ReconcilerSettings settings = settings();
+    if (!NAMESPACE.matcher(namespace).matches()) {
+      throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
+    }
+    List<ManifestReader.Document> documents = readAll();
+    List<Source> sources = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (ManifestReader.Document document : documents) {
+      if (!document.node().isObject() || document.kind() == null) {
+        throw new UsageException(document.where() + ": not a Kubernetes object; expected a"
+            + " mapping with apiVersion and kind");
+      }
+      if (!MtaStsPolicyDecoder.isPolicy(document)) {
+        skipped.add(document.kind() + " " + (document.name() == null ? "(unnamed)"
+            : document.name()) + " (" + document.where() + ")");
+        continue;
+      }
+      MtaStsPolicyDecoder.Decoded decoded = MtaStsPolicyDecoder.decode(document);
+      String label = label(document);
+      decoded.problems().forEach(p -> problems.add(document.where() + ": " + label + ": " + p));
+      if (decoded.valid()) {
+        sources.add(new Source(decoded.policy(), document));
+      }
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    if (!problems.isEmpty()) {
+      problems.forEach(err::println);
+      err.flush();
+      return 1;
+    }
+    if (sources.isEmpty()) {
+      throw new UsageException("no MtaStsPolicy in " + String.join(", ", sourceNames()));
+    }
+    StringBuilder out = new StringBuilder();
+    for (Source source : sources) {
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      out.append(render(source, settings));
+    }
+    String name = spec.qualifiedName(" ");
+    skipped.forEach(s -> err.println(name + ": skipped " + s + ": not an MtaStsPolicy"));
+    err.flush();
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.print(out);
+    stdout.flush();
+    return 0;
+  }
+
+  private List<ManifestReader.Document> readAll() {
+    if (files.stream().filter("-"::equals).count() > 1) {
+      throw new UsageException("-f - may be given once: standard input can be read only once");
+    }
+    List<ManifestReader.Document> documents = new ArrayList<>();
+    for (String file : files) {
+      documents.addAll(ManifestReader.read(file, stdin));
+    }
+    return documents;
+  }
+
+  private List<String> sourceNames() {
+    return files.stream().map(f -> f.equals("-") ? ManifestReader.STDIN : f).toList();
+  }
+
+  /**
+   * The operator's settings, parsed by the operator's own configuration code so that a value
+   * the operator would refuse is refused here too.
+   */
+  private ReconcilerSettings settings() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    Map<String, String> overrides = new LinkedHashMap<>();
+    put(overrides, flags, "MTASTS_WEB_SERVER_IMAGE", "--web-server-image", webServerImage);
+    put(overrides, flags, "MTASTS_INGRESS_CLASS", "--ingress-class", ingressClass);
+    put(overrides, flags, "MTASTS_DEFAULT_ISSUER", "--default-issuer", defaultIssuer);
+    try {
+      return OperatorConfig.from(Map.of(), overrides).reconcilerSettings();
+    } catch (OperatorConfig.InvalidConfigException e) {
+      String message = e.getMessage();
+      for (Map.Entry<String, String> flag : flags.entrySet()) {
+        message = message.replace(flag.getKey() + "=", flag.getValue() + " ");
+      }
+      throw new UsageException(message);
+    }
+  }
+
+  private static void put(Map<String, String> overrides, Map<String, String> flags,
+      String variable, String flag, String value) {
+    if (value != null) {
+      overrides.put(variable, value);
+      flags.put(variable, flag);
+    }
+  }
+
+  private String render(Source source, ReconcilerSettings settings) {
+    MtaStsPolicy policy = source.policy();
+    String declared = policy.getMetadata().getNamespace();
+    if (declared != null && spec.commandLine().getParseResult().hasMatchedOption("--namespace")
+        && !declared.equals(namespace)) {
+      throw new UsageException(source.document().where() + ": the namespace of MtaStsPolicy "
+          + policy.getMetadata().getName() + " is '" + declared + "', which does not match"
+          + " --namespace '" + namespace + "'");
+    }
+    policy.getMetadata().setNamespace(declared != null ? declared : namespace);
+    boolean placeholder = policy.getMetadata().getUid() == null
+        || policy.getMetadata().getUid().isEmpty();
+    if (placeholder) {
+      policy.getMetadata().setUid(PLACEHOLDER_UID);
+    }
+    PolicyPlan plan = PolicyPlan.of(policy, settings);
+    String label = label(source.document()) + " (" + source.document().where() + ")";
+    List<String> parts = new ArrayList<>();
+    if (only == null || only == Part.POLICY) {
+      parts.add("# Policy of " + label + ", served at " + plan.policyUrl() + "\n"
+          + plan.policyText());
+    }
+    if (only == null || only == Part.DNS) {
+      parts.add(dnsPart(plan, label));
+    }
+    if (only == null || only == Part.OBJECTS) {
+      parts.add(objectsPart(plan, label, placeholder));
+    }
+    return String.join("\n", parts);
+  }
+
+  private static String label(ManifestReader.Document document) {
+    return "MtaStsPolicy " + (document.name() == null ? "(unnamed)" : document.name());
+  }
+
+  private static String dnsPart(PolicyPlan plan, String label) {
+    List<PolicyPlan.DnsRecordValue> records = plan.dnsRecords(plan.policyId());
+    // absolute names (trailing dot), so the lines can go into a zone file as they are
+    int width = records.stream().mapToInt(r -> r.name().length() + 1).max().orElse(0);
+    StringBuilder text = new StringBuilder("# DNS records to publish for " + label
+        + ", with policy id " + plan.policyId() + "\n");
+    for (PolicyPlan.DnsRecordValue record : records) {
+      text.append(String.format(Locale.ROOT, "%-" + width + "s  TXT  %s%n", record.name() + ".",
+          TxtRecordText.quoted(record.value())));
+    }
+    return text.toString();
+  }
+
+  private static String objectsPart(PolicyPlan plan, String label, boolean placeholderUid) {
+    List<HasMetadata> children = DesiredChildren.of(plan);
+    StringBuilder text = new StringBuilder("# Objects the operator creates for " + label
+        + " in namespace " + plan.namespace() + "\n");
+    if (placeholderUid) {
+      text.append("# metadata.uid is not set, so ownerReferences carry the placeholder uid ")
+          .append(PLACEHOLDER_UID).append("; the API server assigns the real one\n");
+    }
+    for (HasMetadata child : children) {
+      String kind = child.getKind();
+      if (kind.equals("Certificate")) {
+        text.append("# The Certificate is created only when cert-manager is installed\n");
+      } else if (kind.equals("DNSEndpoint")) {
+        text.append("# The DNSEndpoint is created only when external-dns's DNSEndpoint CRD is"
+            + " installed\n");
+      }
+    }
+    for (HasMetadata child : children) {
+      child.addOwnerReference(plan.primary());
+      text.append(ManifestWriter.yaml(child));
+    }
+    return text.toString();
+  }
+}

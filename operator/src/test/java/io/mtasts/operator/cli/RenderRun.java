@@ -1,0 +1,41 @@
+package io.mtasts.operator.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine;
+
+/** One run of {@code mta-sts-operator render ...} through the real command line, captured. */
+public record RenderRun(int exitCode, String out, String err) {
+
+  public static RenderRun of(String... args) {
+    return withStdin("", args);
+  }
+
+  /** Runs with {@code stdin} as standard input, for {@code -f -}. */
+  public static RenderRun withStdin(String stdin, String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    RenderCommand render = cl.getSubcommands().get("render").getCommand();
+    render.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    String[] full = new String[args.length + 1];
+    full[0] = "render";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int exit = cl.execute(full);
+    return new RenderRun(exit, out.toString(), err.toString());
+  }
+
+  public List<String> errLines() {
+    return err.lines().toList();
+  }
+
+  @Override
+  public String toString() {
+    return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+  }
+}
