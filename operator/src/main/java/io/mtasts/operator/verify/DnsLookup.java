@@ -212,7 +212,8 @@ final class DnsLookup {
       return DnsAnswer.failed(name, DnsAnswer.Status.BROKEN,
           "the answer is inconsistent (" + cause.getMessage() + "); fix the zone");
     }
-    if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
+    if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException
+        || isTimeoutMessage(cause)) {
       return DnsAnswer.failed(name, DnsAnswer.Status.TEMPORARY_FAILURE, "no answer within "
           + Durations.describe(timeout) + " from " + servers);
     }
@@ -222,6 +223,12 @@ final class DnsLookup {
     }
     return DnsAnswer.failed(name, DnsAnswer.Status.TEMPORARY_FAILURE,
         typeName + " lookup failed: " + cause);
+  }
+
+  /** dnsjava reports the end of a whole resolution as a plain IOException with this text. */
+  private static boolean isTimeoutMessage(Throwable cause) {
+    return cause instanceof IOException && cause.getMessage() != null
+        && cause.getMessage().startsWith("Timed out");
   }
 
   /**

@@ -130,6 +130,13 @@ final class PolicyFetcher {
       } catch (IOException e) {
         return new FetchedPolicy(CheckOutcome.fail(NAME, describe(e)), Optional.empty(),
             inspector.facts());
+      } catch (IllegalStateException e) {
+        // the client's state check trips when the deadline cancels it between two steps
+        if (!timedOut.get()) {
+          throw e;
+        }
+        return new FetchedPolicy(CheckOutcome.fail(NAME, describe(new IOException(e))),
+            Optional.empty(), inspector.facts());
       } finally {
         deadline.cancel(false);
       }
