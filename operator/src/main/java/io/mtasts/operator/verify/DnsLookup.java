@@ -219,10 +219,17 @@ final class DnsLookup {
     }
     if (cause instanceof IOException) {
       return DnsAnswer.failed(name, DnsAnswer.Status.TEMPORARY_FAILURE,
-          "cannot reach " + servers + ": " + cause.getMessage());
+          "cannot reach " + servers + ": " + describe(cause));
     }
     return DnsAnswer.failed(name, DnsAnswer.Status.TEMPORARY_FAILURE,
-        typeName + " lookup failed: " + cause);
+        typeName + " lookup failed: " + describe(cause));
+  }
+
+  /** The message, or for the exceptions that carry none (port unreachable), the kind. */
+  private static String describe(Throwable cause) {
+    return cause.getMessage() != null ? cause.getMessage()
+        : cause.getClass().getSimpleName().replaceAll("(Exception|Error)$", "")
+            .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
   }
 
   /** dnsjava reports the end of a whole resolution as a plain IOException with this text. */
