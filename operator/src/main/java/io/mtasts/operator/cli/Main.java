@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Serves, advertises and verifies MTA-STS policies for mail domains.",
-    subcommands = {LintCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {LintCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
