@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -59,9 +60,11 @@ final class DnsLookup {
           + " name one with --dns-server");
     }
     List<Resolver> resolvers = new ArrayList<>();
+    // each server gets its share, so that a dead first server leaves time to ask the next
+    Duration perServer = timeout.dividedBy(addresses.size());
     for (InetSocketAddress address : addresses) {
       SimpleResolver resolver = new SimpleResolver(address);
-      resolver.setTimeout(timeout);
+      resolver.setTimeout(perServer);
       resolvers.add(resolver);
     }
     ExtendedResolver resolver = new ExtendedResolver(resolvers);
@@ -148,7 +151,7 @@ final class DnsLookup {
   }
 
   private <T> CompletableFuture<DnsAnswer<T>> lookup(
-      String name, int type, java.util.function.Function<Record, T> convert) {
+      String name, int type, Function<Record, T> convert) {
     Name query;
     try {
       query = Name.fromString(name, Name.root);
@@ -163,7 +166,7 @@ final class DnsLookup {
   }
 
   private static <T> List<T> records(
-      LookupResult result, int type, java.util.function.Function<Record, T> convert) {
+      LookupResult result, int type, Function<Record, T> convert) {
     List<T> values = new ArrayList<>();
     for (Record record : result.getRecords()) {
       if (record.getType() == type) {

@@ -7,6 +7,11 @@ final class Durations {
 
   private Durations() {}
 
+  /** Milliseconds for the socket APIs that take an int, capped rather than overflowing. */
+  static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+  }
+
   static String describe(Duration d) {
     long millis = d.toMillis();
     if (millis < 1000) {

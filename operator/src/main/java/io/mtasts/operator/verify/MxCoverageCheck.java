@@ -5,6 +5,7 @@ import io.mtasts.operator.policy.MxPattern;
 import io.mtasts.operator.policy.Policy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -117,8 +118,8 @@ final class MxCoverageCheck {
   /** A hint when a wildcard covers the parent zone but not a host one label further down. */
   private static String deeperThanWildcard(String host, Policy policy) {
     for (MxPattern pattern : policy.mx()) {
-      String suffix = pattern.value().substring(1).toLowerCase(java.util.Locale.ROOT);
-      if (pattern.isWildcard() && host.toLowerCase(java.util.Locale.ROOT).endsWith(suffix)) {
+      String suffix = pattern.value().substring(1).toLowerCase(Locale.ROOT);
+      if (pattern.isWildcard() && host.toLowerCase(Locale.ROOT).endsWith(suffix)) {
         return " ('" + pattern.value() + "' matches exactly one label before '"
             + suffix.substring(1) + "', not " + host + ")";
       }

@@ -76,17 +76,31 @@ final class StartTlsProbe {
   }
 
   HostResult probe(String host) {
-    Targets targets = resolver.resolve(host, port);
+    try {
+      return probeResolved(host, resolver.resolve(host, port));
+    } catch (RuntimeException e) {
+      // a name from someone else's zone can be anything; one odd MX must not end the check
+      return insecure(host, host + " could not be probed: " + e.getMessage());
+    }
+  }
+
+  private HostResult probeResolved(String host, Targets targets) {
     if (!targets.reachable()) {
       Verdict verdict = !targets.refused().isEmpty() ? Verdict.NOT_CONTACTED
           : targets.temporaryFailure() ? Verdict.UNKNOWN : Verdict.INSECURE;
       return new HostResult(host, verdict, targets.whyUnreachable());
     }
     String lastError = "";
+    // all addresses share one timeout, so a host with many dead addresses cannot stretch it
+    long giveUp = System.nanoTime() + timeout.toNanos();
     for (InetAddress address : targets.allowed()) {
+      Duration left = Duration.ofNanos(giveUp - System.nanoTime());
+      if (left.toMillis() <= 0) {
+        break;
+      }
       Socket socket = new Socket();
       try {
-        socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
+        socket.connect(new InetSocketAddress(address, port), Durations.millis(left));
       } catch (IOException e) {
         closeQuietly(socket);
         lastError = address.getHostAddress() + ": " + describeConnectFailure(e);
@@ -115,7 +129,7 @@ final class StartTlsProbe {
       closeQuietly(current[0]);
     }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
     try {
-      plain.setSoTimeout((int) timeout.toMillis());
+      plain.setSoTimeout(Durations.millis(timeout));
       Conversation smtp = new Conversation(plain);
       Reply greeting = smtp.read();
       if (greeting.code() != 220) {

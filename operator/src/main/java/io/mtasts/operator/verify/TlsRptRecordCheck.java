@@ -4,6 +4,7 @@ import io.mtasts.operator.policy.Mode;
 import io.mtasts.operator.policy.ParseResult;
 import io.mtasts.operator.policy.TlsRptRecord;
 import io.mtasts.operator.policy.TlsRptRecordParser;
+import io.mtasts.operator.policy.TxtRrset;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +33,7 @@ final class TlsRptRecordCheck {
     }
     List<List<String>> rrset = answer.records();
     Optional<String> text = TxtRecords.onlyRecordWithVersion(rrset, TlsRptRecord.VERSION);
-    boolean none = rrset.stream().map(io.mtasts.operator.policy.TxtRrset::join)
+    boolean none = rrset.stream().map(TxtRrset::join)
         .noneMatch(t -> t.startsWith(TlsRptRecord.VERSION));
     if (none) {
       return new Finding(missing(domain, name, expected, mode), Optional.empty());
