@@ -7,6 +7,7 @@ import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.localserver.LocalSmtpServer;
 import io.mtasts.operator.localserver.ScriptedResponse;
 import io.mtasts.operator.policy.PolicyId;
+import io.mtasts.operator.policy.PolicyParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class LocalMailDomain implements AutoCloseable {
     return Expectations.builder()
         .id(ID)
         .policyBytes(POLICY.getBytes(StandardCharsets.US_ASCII))
-        .policy(io.mtasts.operator.policy.PolicyParser.parse(POLICY).get())
+        .policy(PolicyParser.parse(POLICY).get())
         .tlsRptRecord(TLSRPT)
         .build();
   }

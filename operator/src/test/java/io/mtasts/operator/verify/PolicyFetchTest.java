@@ -8,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtasts.operator.localserver.LocalCertificateAuthority;
 import io.mtasts.operator.localserver.ScriptedResponse;
+import io.mtasts.operator.policy.Policy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,7 +126,7 @@ class PolicyFetchTest {
 
   @Test
   void aDeclaredLengthOverTheLimitIsRefusedUnread() {
-    byte[] large = new byte[Policy64k.LIMIT + 1];
+    byte[] large = new byte[Policy.MAX_BYTES + 1];
     Arrays.fill(large, (byte) 'x');
     domain.respond(ScriptedResponse.ok("text/plain", large));
 
@@ -393,16 +398,10 @@ class PolicyFetchTest {
   }
 
   static int closedPort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-  }
-
-  /** The policy size limit, named for the tests that cross it. */
-  private static final class Policy64k {
-    static final int LIMIT = io.mtasts.operator.policy.Policy.MAX_BYTES;
   }
 }

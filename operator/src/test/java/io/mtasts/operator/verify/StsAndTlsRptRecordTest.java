@@ -7,8 +7,11 @@ import static io.mtasts.operator.verify.LocalMailDomain.TLSRPT_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtasts.operator.localserver.LocalDnsServer;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +188,21 @@ class StsAndTlsRptRecordTest {
     assertThat(report.check(CheckName.STS_TXT_RECORD).result()).isEqualTo(Result.PASS);
     assertThat(domain.dns.queries()).contains(
         new LocalDnsServer.Query(STS_NAME, Type.TXT, LocalDnsServer.Transport.TCP));
+  }
+
+  @Test
+  void theNextDnsServerIsAskedWhenTheFirstIsDown() throws Exception {
+    int deadPort;
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      deadPort = socket.getLocalPort();
+    }
+    Verifier verifier = new Verifier(domain.settings()
+        .dnsServers(List.of("127.0.0.1:" + deadPort, domain.dns.hostAndPort())).build());
+
+    VerificationReport report = verifier.verify(DOMAIN);
+
+    assertThat(report.check(CheckName.STS_TXT_RECORD).result()).isEqualTo(Result.PASS);
+    assertThat(report.passed()).isTrue();
   }
 
   @Test

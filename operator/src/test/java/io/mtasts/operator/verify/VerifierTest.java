@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class VerifierTest {
     Verifier verifier = domain.verifier();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      List<CompletableFuture<VerificationReport>> runs = java.util.stream.IntStream.range(0, 8)
+      List<CompletableFuture<VerificationReport>> runs = IntStream.range(0, 8)
           .mapToObj(i -> CompletableFuture.supplyAsync(
               () -> verifier.verify(DOMAIN, LocalMailDomain.everything()), pool))
           .toList();
