@@ -39,14 +39,15 @@ import org.xbill.DNS.lookup.ServerFailedException;
 /**
  * Asks the configured DNS servers, without a cache, and turns every outcome into a {@link
  * DnsAnswer}. dnsjava follows CNAME chains and retries over TCP when a UDP answer is truncated.
- * Thread-safe: lookups share one resolver and session, which keep no per-query state.
+ * Thread-safe: lookups share one resolver and one dnsjava lookup object, neither of which keeps
+ * per-query state.
  */
 final class DnsLookup {
 
   /** Longer chains than this are broken zones; resolvers give up on them too. */
   static final int MAX_CNAME_CHAIN = 8;
 
-  private final LookupSession session;
+  private final LookupSession lookups;
   private final Duration timeout;
   private final String servers;
 
@@ -71,7 +72,7 @@ final class DnsLookup {
     // the overall limit of one question, whichever servers are tried within it
     resolver.setTimeout(timeout);
     resolver.setRetries(1);
-    this.session = LookupSession.builder().resolver(resolver).maxRedirects(MAX_CNAME_CHAIN)
+    this.lookups = LookupSession.builder().resolver(resolver).maxRedirects(MAX_CNAME_CHAIN)
         .build();
     this.servers = (configured.isEmpty() ? "the system's DNS servers " : "DNS server ")
         + addresses.stream().map(DnsLookup::describe).collect(Collectors.joining(", "));
@@ -159,7 +160,7 @@ final class DnsLookup {
       return CompletableFuture.completedFuture(DnsAnswer.failed(name, DnsAnswer.Status.BROKEN,
           "'" + name + "' is not a valid DNS name"));
     }
-    return session.lookupAsync(query, type).toCompletableFuture()
+    return lookups.lookupAsync(query, type).toCompletableFuture()
         .thenApply(result -> DnsAnswer.found(name, records(result, type, convert),
             aliases(result)))
         .exceptionally(failure -> answerFor(name, type, failure));

@@ -38,11 +38,20 @@ final class MxStartTlsCheck {
         + (skippedHosts > 0 ? "; " + skippedHosts + " more MX hosts were not probed" : "");
     if (!insecure.isEmpty()) {
       boolean soft = mode.isPresent() && mode.get() != Mode.ENFORCE;
+      String hosts = insecure.stream().map(StartTlsProbe.HostResult::host)
+          .collect(Collectors.joining(", "));
       String consequence = soft
-          ? "; in mode " + mode.get() + " senders still deliver, but enforce would refuse these"
-          : "; enforcing senders refuse to deliver to these hosts";
-      return soft ? CheckOutcome.warn(NAME, all + consequence)
-          : CheckOutcome.fail(NAME, all + consequence);
+          ? "; in mode " + mode.get() + " senders still deliver, but enforce would refuse "
+              + hosts
+          : "; enforcing senders refuse to deliver to " + hosts;
+      List<StartTlsProbe.HostResult> others =
+          results.stream().filter(r -> r.verdict() != StartTlsProbe.Verdict.INSECURE).toList();
+      String rest = others.isEmpty() ? "" : "; the other MX hosts: "
+          + others.stream().map(StartTlsProbe.HostResult::message)
+              .collect(Collectors.joining("; "));
+      String message = insecure.stream().map(StartTlsProbe.HostResult::message)
+          .collect(Collectors.joining("; ")) + consequence + rest;
+      return soft ? CheckOutcome.warn(NAME, message) : CheckOutcome.fail(NAME, message);
     }
     if (secure.size() == results.size()) {
       return CheckOutcome.pass(NAME, all);

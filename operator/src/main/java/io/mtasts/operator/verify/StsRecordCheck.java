@@ -52,9 +52,12 @@ final class StsRecordCheck {
     String id = selected.get().id();
     String found = "'" + selected.get().render() + "' at " + where;
     if (expectedId.isPresent() && !expectedId.get().equals(id)) {
+      String warnings = selected.warnings().isEmpty() ? ""
+          : "; also: " + TxtRecords.join(selected.warnings());
       return new Finding(CheckOutcome.fail(NAME, found + " has id " + id + ", expected "
           + expectedId.get() + "; senders keep the policy they cached under the old id; "
-          + "publish '" + new StsRecord(expectedId.get()).render() + "'"), Optional.of(id));
+          + "publish '" + new StsRecord(expectedId.get()).render() + "'" + warnings),
+          Optional.of(id));
     }
     if (!selected.warnings().isEmpty()) {
       return new Finding(CheckOutcome.warn(NAME, found + " is valid, but "

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Small helpers shared by the two TXT record checks. */
+/** Reading TXT record sets the way both TXT record checks need. */
 final class TxtRecords {
 
   private TxtRecords() {}
