@@ -161,6 +161,21 @@ class MxTest {
   }
 
   @Test
+  void onlyTheFailingMxHostsAreNamedAsRefused() {
+    domain.servePolicy(POLICY.replace("mx: mx.example.com\r\n",
+        "mx: mx.example.com\r\nmx: mx2.example.com\r\n"));
+    domain.replaceMx(MX_HOST, "mx2.example.com");
+
+    CheckOutcome probe = verify().check(CheckName.MX_STARTTLS);
+
+    assertThat(probe.result()).isEqualTo(Result.FAIL);
+    assertThat(probe.message())
+        .startsWith("mx2.example.com (")
+        .contains("refuse to deliver to mx2.example.com;")
+        .contains("the other MX hosts: mx.example.com (");
+  }
+
+  @Test
   void anMxProblemOnlyWarnsInTestingMode() {
     domain.servePolicy(POLICY.replace("enforce", "testing"));
     try (LocalSmtpServer plain = LocalSmtpServer.startWithoutStartTls(MX_HOST)) {
