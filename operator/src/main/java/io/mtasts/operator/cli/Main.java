@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       DemoCommand.class,
+      CheckCommand.class,
       LintCommand.class,
       RenderCommand.class,
       CommandLine.HelpCommand.class
