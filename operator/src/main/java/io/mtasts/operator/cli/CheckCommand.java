@@ -2,7 +2,6 @@ package io.mtasts.operator.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.policy.StsRecord;
 import io.mtasts.operator.policy.TlsRptRecord;
 import io.mtasts.operator.verify.CheckOutcome;
@@ -140,12 +139,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private Verifier verifier() {
-    Duration limit;
-    try {
-      limit = KubeDuration.parse(timeout);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--timeout: " + e.getMessage());
-    }
+    Duration limit = CliDurations.parse("--timeout", timeout);
     if (limit.isZero()) {
       throw new UsageException("--timeout must be longer than 0s");
     }

@@ -52,8 +52,11 @@ public final class TlsRptRecordParser {
     if (uri.isEmpty()) {
       return "empty URI in the list";
     }
-    if (uri.indexOf('!') >= 0) {
-      return "URI '" + uri + "' contains '!', which must be percent-encoded as %21";
+    for (char c : new char[] {'!', ',', ';'}) {
+      if (uri.indexOf(c) >= 0) {
+        return "URI '" + uri + "' contains '" + c + "', which must be percent-encoded as %"
+            + String.format(java.util.Locale.ROOT, "%02X", (int) c);
+      }
     }
     if (uri.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
       return "URI '" + uri + "' contains spaces or non-ASCII characters";

@@ -25,15 +25,22 @@ public final class ChildNames {
   private ChildNames() {}
 
   /**
-   * The name shared by all children of a policy: {@code mta-sts-<cr name>}, shortened with a hash
-   * suffix to fit a DNS label (Service names are at most 63 characters).
+   * The name shared by all children of a policy: {@code mta-sts-<cr name>}. A name with dots, or
+   * one too long for a DNS label (Service names are at most 63 characters), gets dashes and a
+   * hash suffix instead.
    */
   public static String of(HasMetadata primary) {
-    String name = PREFIX + primary.getMetadata().getName();
-    if (name.length() <= MAX_NAME) {
+    String crName = primary.getMetadata().getName();
+    String name = PREFIX + crName.replace('.', '-');
+    // a dot is fine in a resource name but not in a Service name; the hash keeps
+    // "example.com" and "example-com" apart
+    if (name.length() <= MAX_NAME && !crName.contains(".")) {
       return name;
     }
-    String hash = PolicyId.of(name.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
+    String hash = PolicyId.of(crName.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
+    if (name.length() + hash.length() + 1 <= MAX_NAME) {
+      return name + "-" + hash;
+    }
     String head = name.substring(0, MAX_NAME - hash.length() - 1);
     while (head.endsWith("-") || head.endsWith(".")) {
       head = head.substring(0, head.length() - 1);

@@ -68,8 +68,16 @@ public record PolicyPlan(
     var server = spec.getServer();
     String ingressClass = ingress != null && ingress.getClassName() != null
         ? ingress.getClassName() : settings.ingressClass();
-    Optional<IssuerRef> issuer = tls != null && tls.getIssuerRef() != null
-        ? Optional.of(tls.getIssuerRef()) : settings.defaultIssuer();
+    // the operator's default issuer only when the resource says nothing about its certificate:
+    // it must never overwrite a Secret the user named
+    Optional<IssuerRef> issuer;
+    if (tls != null && tls.getIssuerRef() != null) {
+      issuer = Optional.of(tls.getIssuerRef());
+    } else if (tls != null && tls.getSecretName() != null) {
+      issuer = Optional.empty();
+    } else {
+      issuer = settings.defaultIssuer();
+    }
     String secretName = tls != null && tls.getSecretName() != null
         ? tls.getSecretName() : childName + "-tls";
     String image = server != null && server.getImage() != null
