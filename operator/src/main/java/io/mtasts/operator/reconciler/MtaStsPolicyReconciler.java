@@ -22,7 +22,18 @@ import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.DnsRecord;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.mtasts.operator.api.v1alpha1.KubeDuration;
+import io.mtasts.operator.policy.PolicyParser;
+import io.mtasts.operator.verify.Expectations;
+import io.mtasts.operator.verify.VerificationReport;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +75,7 @@ import org.slf4j.LoggerFactory;
           activationCondition = PolicyDnsEndpointDependent.ExternalDnsInstalled.class,
           reconcilePrecondition = PolicyDnsEndpointDependent.ExternalDnsRequested.class)
     })
-public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
+public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoCloseable {
 
   public static final String NAME = "mtastspolicy";
   public static final String PAUSED_ANNOTATION = "mtasts.io/paused";
@@ -77,18 +88,40 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
   private final CrdPresence crds;
   private final PolicyEvents events;
   private final Clock clock;
+  private final SimpleInboundEventSource<MtaStsPolicy> verificationDone =
+      new SimpleInboundEventSource<>("verification");
+  private final VerificationScheduler verifications;
+  private final PolicyMetrics metrics;
+  private volatile Instant lastPrune = Instant.EPOCH;
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
       ServedPolicyProbe probe,
       CrdPresence crds,
       PolicyEvents events,
-      Clock clock) {
+      Clock clock,
+      DomainVerifier verifier,
+      int verifyConcurrency,
+      PolicyMetrics metrics) {
     this.settings = settings;
     this.probe = probe;
     this.crds = crds;
     this.events = events;
     this.clock = clock;
+    this.metrics = metrics;
+    this.verifications = new VerificationScheduler(
+        verifier, verifyConcurrency, clock, verificationDone::propagateEvent);
+  }
+
+  @Override
+  public List<EventSource<?, MtaStsPolicy>> prepareEventSources(
+      EventSourceContext<MtaStsPolicy> context) {
+    return List.of(verificationDone);
+  }
+
+  @Override
+  public void close() {
+    verifications.close();
   }
 
   @Override
@@ -114,14 +147,28 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
       policy.setStatus(status);
       control = UpdateControl.patchStatus(policy);
     }
-    if (outcome.recheck()) {
-      control.rescheduleAfter(settings.rolloutRecheck());
-    }
+    outcome.next().ifPresent(control::rescheduleAfter);
     return control;
   }
 
-  /** What a reconcile found, beyond the status it wrote. */
-  private record Outcome(boolean recheck) {}
+  /** What a reconcile found, beyond the status it wrote: when to look again, if at all. */
+  private record Outcome(Optional<Duration> next) {
+    static final Outcome DONE = new Outcome(Optional.empty());
+
+    static Outcome after(Duration d) {
+      return new Outcome(Optional.of(d));
+    }
+
+    Outcome sooner(Optional<Duration> other) {
+      if (other.isEmpty()) {
+        return this;
+      }
+      if (next.isEmpty() || other.get().compareTo(next.get()) < 0) {
+        return new Outcome(other);
+      }
+      return this;
+    }
+  }
 
   private Outcome decide(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, MtaStsPolicyStatus status,
@@ -130,7 +177,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
     if (isPaused(policy)) {
       conditions.set(ConditionTypes.PAUSED, true, "PausedByAnnotation", "the annotation "
           + PAUSED_ANNOTATION + "=\"true\" is set: nothing is changed; remove it to resume");
-      return new Outcome(false);
+      return Outcome.DONE;
     }
     if (conditions.find(ConditionTypes.PAUSED).isPresent()) {
       conditions.set(ConditionTypes.PAUSED, false, "Resumed",
@@ -142,7 +189,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
       LOG.info("{}: invalid spec, children left unchanged: {}", name, problems);
       conditions.set(ConditionTypes.READY, false, "InvalidSpec", String.join("; ", problems)
           + ". Nothing was changed; the previously served policy stays in place");
-      return new Outcome(false);
+      return Outcome.DONE;
     }
 
     PolicyPlan plan = PolicyPlan.of(policy, settings);
@@ -163,7 +210,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
       conditions.set(ConditionTypes.READY, false, "Conflict", conflict.get());
-      return new Outcome(true);
+      return Outcome.after(settings.rolloutRecheck());
     }
 
     new ReconcileScope(plan, probe, crds).putInto(context);
@@ -172,8 +219,70 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
 
     boolean served = reportServed(name, plan, result, status, conditions);
     reportCertificate(plan, context, status, conditions);
+    Optional<Duration> verifyAgain = reportVerification(policy, plan, context, status, conditions);
     reportReady(plan, status, conditions);
-    return new Outcome(!served);
+    return (served ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
+        .sooner(verifyAgain);
+  }
+
+  /**
+   * Asks for a live verification when it is due and writes the latest one to status. It judges
+   * what is advertised: the id and bytes in status, never a policy still rolling out. Returns
+   * when to look again.
+   */
+  private Optional<Duration> reportVerification(
+      MtaStsPolicy policy, PolicyPlan plan, Context<MtaStsPolicy> context,
+      MtaStsPolicyStatus status, StatusConditions conditions) {
+    ResourceID id = ResourceID.fromResource(policy);
+    pruneDeleted(context);
+    if (!policy.getSpec().effectiveVerificationEnabled()) {
+      status.setChecks(null);
+      conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED);
+      return Optional.empty();
+    }
+    Duration interval = verificationInterval(policy);
+    Expectations.Builder expected = Expectations.builder();
+    if (status.getPolicyId() != null) {
+      expected.id(status.getPolicyId());
+      byte[] served = status.getPolicy().getBytes(StandardCharsets.US_ASCII);
+      expected.policyBytes(served);
+      PolicyParser.parse(served).value().ifPresent(expected::policy);
+    }
+    plan.tlsRpt().ifPresent(r -> expected.tlsRptRecord(r.render()));
+    Expectations expectations = expected.build();
+    Object key = List.of(policy.getMetadata().getGeneration(), expectations);
+    verifications.requestIfDue(id, key, plan.domain(), expectations, interval);
+
+    Optional<VerificationScheduler.Outcome> latest = verifications.latest(id)
+        .filter(o -> o.key().equals(key));
+    if (latest.isEmpty()) {
+      VerificationStatus.pending(conditions);
+      return Optional.of(interval);
+    }
+    VerificationReport report = latest.get().report();
+    status.setChecks(VerificationStatus.checks(report, status.getChecks()));
+    VerificationStatus.conditions(report, conditions);
+    metrics.record(id, report);
+    Duration untilDue = Duration.between(clock.instant(), latest.get().nextDue());
+    return Optional.of(untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue);
+  }
+
+  private Duration verificationInterval(MtaStsPolicy policy) {
+    var verification = policy.getSpec().getVerification();
+    return verification != null && verification.getInterval() != null
+        ? KubeDuration.parse(verification.getInterval()) : settings.verifyInterval();
+  }
+
+  /** Drops verification results and gauges of deleted policies, at most once a minute. */
+  private void pruneDeleted(Context<MtaStsPolicy> context) {
+    Instant now = clock.instant();
+    if (Duration.between(lastPrune, now).compareTo(Duration.ofMinutes(1)) < 0) {
+      return;
+    }
+    lastPrune = now;
+    var cache = context.getPrimaryCache();
+    verifications.retainOnly(id -> cache.get(id).isPresent());
+    metrics.retainOnly(id -> cache.get(id).isPresent());
   }
 
   private boolean reportServed(
@@ -260,9 +369,15 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy> {
 
   private void reportReady(
       PolicyPlan plan, MtaStsPolicyStatus status, StatusConditions conditions) {
-    for (String type : List.of(ConditionTypes.POLICY_SERVED, ConditionTypes.CERTIFICATE_READY)) {
-      if (!conditions.isTrue(type)) {
-        var failing = conditions.find(type).orElseThrow();
+    for (String type : List.of(ConditionTypes.POLICY_SERVED, ConditionTypes.CERTIFICATE_READY,
+        ConditionTypes.VERIFIED)) {
+      var condition = conditions.find(type);
+      // a verification still pending (Unknown) does not hold Ready back; a failed one does
+      boolean blocks = type.equals(ConditionTypes.VERIFIED)
+          ? condition.map(c -> StatusConditions.FALSE.equals(c.getStatus())).orElse(false)
+          : !conditions.isTrue(type);
+      if (blocks) {
+        var failing = condition.orElseThrow();
         conditions.set(ConditionTypes.READY, false, failing.getReason(), failing.getMessage());
         return;
       }

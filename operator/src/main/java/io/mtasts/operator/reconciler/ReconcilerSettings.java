@@ -12,12 +12,14 @@ import java.util.Optional;
  * @param ingressClass ingress class for policy hosts; empty means the cluster default
  * @param defaultIssuer cert-manager issuer used when a resource names none
  * @param rolloutRecheck how soon to look again while a new policy is rolling out
+ * @param verifyInterval time between live verifications when a resource sets none
  */
 public record ReconcilerSettings(
     String webServerImage,
     String ingressClass,
     Optional<IssuerRef> defaultIssuer,
-    Duration rolloutRecheck) {
+    Duration rolloutRecheck,
+    Duration verifyInterval) {
 
   public static final String DEFAULT_WEB_SERVER_IMAGE = "nginxinc/nginx-unprivileged:1.29-alpine";
 
@@ -26,10 +28,12 @@ public record ReconcilerSettings(
     Objects.requireNonNull(ingressClass, "ingressClass");
     Objects.requireNonNull(defaultIssuer, "defaultIssuer");
     Objects.requireNonNull(rolloutRecheck, "rolloutRecheck");
+    Objects.requireNonNull(verifyInterval, "verifyInterval");
   }
 
   public static ReconcilerSettings defaults() {
     return new ReconcilerSettings(
-        DEFAULT_WEB_SERVER_IMAGE, "", Optional.empty(), Duration.ofSeconds(10));
+        DEFAULT_WEB_SERVER_IMAGE, "", Optional.empty(), Duration.ofSeconds(10),
+        Duration.ofMinutes(15));
   }
 }

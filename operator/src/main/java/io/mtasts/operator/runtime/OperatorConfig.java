@@ -135,10 +135,19 @@ public record OperatorConfig(
         dns, ca, allowPrivate, logFormat, logLevel, clusterDomain);
   }
 
+  /** The live verifier of the operator, as configured. */
+  public io.mtasts.operator.verify.VerifierSettings verifierSettings() {
+    return io.mtasts.operator.verify.VerifierSettings.builder()
+        .dnsServers(dnsServers)
+        .caFile(caFile)
+        .allowPrivate(allowPrivate)
+        .build();
+  }
+
   /** The part of the configuration the reconciler applies to resources. */
   public ReconcilerSettings reconcilerSettings() {
     return new ReconcilerSettings(webServerImage, ingressClass, defaultIssuer,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), verifyInterval);
   }
 
   /** Collects every problem, so one run reports all bad variables at once. */

@@ -9,10 +9,13 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mtasts.operator.reconciler.CrdPresence;
+import io.mtasts.operator.reconciler.DomainVerifier;
+import io.mtasts.operator.reconciler.PolicyMetrics;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
 import io.mtasts.operator.reconciler.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +39,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
+  private final MtaStsPolicyReconciler reconciler;
   private HealthServer health;
 
   private OperatorRuntime(Builder b) {
@@ -71,12 +75,20 @@ public final class OperatorRuntime implements AutoCloseable {
             b.exitOnStopLeading));
       }
     });
-    MtaStsPolicyReconciler reconciler = new MtaStsPolicyReconciler(
+    DomainVerifier verifier = b.verifier;
+    if (verifier == null) {
+      Verifier live = new Verifier(config.verifierSettings());
+      verifier = live::verify;
+    }
+    this.reconciler = new MtaStsPolicyReconciler(
         config.reconcilerSettings(),
         probe,
         new CrdPresence(client, clock, Duration.ofMinutes(1)),
         new PolicyEvents(client, clock),
-        clock);
+        clock,
+        verifier,
+        config.verifyConcurrency(),
+        new PolicyMetrics(registry, clock));
     operator.register(reconciler, c -> {
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -95,6 +107,7 @@ public final class OperatorRuntime implements AutoCloseable {
     private final OperatorConfig config;
     private KubernetesClient client;
     private ServedPolicyProbe probe;
+    private DomainVerifier verifier;
     private Clock clock = Clock.systemUTC();
     private boolean serverSideApply = true;
     private boolean exitOnStopLeading = true;
@@ -110,6 +123,12 @@ public final class OperatorRuntime implements AutoCloseable {
 
     public Builder probe(ServedPolicyProbe probe) {
       this.probe = probe;
+      return this;
+    }
+
+    /** Replaces the live verifier (tests, benchmarks); the default is configured from config. */
+    public Builder verifier(DomainVerifier verifier) {
+      this.verifier = verifier;
       return this;
     }
 
@@ -190,6 +209,7 @@ public final class OperatorRuntime implements AutoCloseable {
     try {
       operator.stop();
     } finally {
+      reconciler.close();
       if (health != null) {
         health.close();
       }

@@ -135,6 +135,7 @@ class ChartRbacE2E {
             Map.of("POD_NAME", "rbac-e2e", "POD_NAMESPACE", OperatorChart.NAMESPACE), all))
         .client(new KubernetesClientBuilder().withConfig(config).build())
         .probe(new ProbeDouble())
+        .verifier(new io.mtasts.operator.testing.VerifierDouble())
         .exitOnStopLeading(false)
         .build()
         .start();

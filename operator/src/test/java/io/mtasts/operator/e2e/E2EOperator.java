@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
+import io.mtasts.operator.testing.VerifierDouble;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,6 +41,7 @@ final class E2EOperator {
     return OperatorRuntime.builder(OperatorConfig.from(env, all))
         .client(client)
         .probe(probe)
+        .verifier(new VerifierDouble())
         .exitOnStopLeading(false)
         .build()
         .start();

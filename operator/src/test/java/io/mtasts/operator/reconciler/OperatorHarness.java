@@ -13,6 +13,7 @@ import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
+import io.mtasts.operator.testing.VerifierDouble;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ final class OperatorHarness implements AutoCloseable {
   final LocalApiServer api = new LocalApiServer();
   final KubernetesClient client = api.newClient();
   final ProbeDouble probe = new ProbeDouble();
+  final VerifierDouble verifier = new VerifierDouble();
   private final Map<String, String> settings = new HashMap<>();
   private OperatorRuntime runtime;
 
@@ -52,6 +54,7 @@ final class OperatorHarness implements AutoCloseable {
     runtime = OperatorRuntime.builder(OperatorConfig.from(Map.of(), settings))
         .client(api.newClient())
         .probe(probe)
+        .verifier(verifier)
         .serverSideApply(false)
         .exitOnStopLeading(false)
         .build()

@@ -15,7 +15,7 @@ class PolicyPlanTest {
   private static final ReconcilerSettings WITH_DEFAULT_ISSUER = new ReconcilerSettings(
       ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE, "",
       Optional.of(new IssuerRef("letsencrypt", IssuerKind.CLUSTER_ISSUER, "cert-manager.io")),
-      Duration.ofSeconds(10));
+      Duration.ofSeconds(10), Duration.ofMinutes(15));
 
   @Test
   void childNamesAreValidServiceNamesEvenWhenTheResourceNameHasDots() {
