@@ -62,6 +62,11 @@ final class TaggedRecord {
       errors.add(Finding.of("fields must be separated from '" + version + "' by ';'"));
       return new Split(fields, errors, warnings);
     }
+    if (!Whitespace.strip(parts[0]).isEmpty()) {
+      errors.add(Finding.of("unexpected text '" + abbreviate(Whitespace.strip(parts[0]))
+          + "' between '" + version + "' and the first ';'"));
+      return new Split(fields, errors, warnings);
+    }
     if (!parts[0].isEmpty()) {
       warnings.add(Finding.of("whitespace before the first ';' : senders that require the record"
           + " to begin with exactly '" + version + ";' discard it; write '" + version + "; ...'"));
