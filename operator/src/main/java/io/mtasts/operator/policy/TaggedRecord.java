@@ -16,6 +16,13 @@ final class TaggedRecord {
   static final Pattern EXTENSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
   static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x3A\\x3C\\x3E-\\x7E]+");
 
+  /**
+   * The RDATA of one TXT record is at most 65535 bytes (RFC 1035 RDLENGTH), so no joined record
+   * text is longer. Longer input cannot have come from DNS and is rejected before it is split,
+   * which keeps the work and the number of findings bounded.
+   */
+  static final int MAX_LENGTH = 65_535;
+
   /** One {@code name=value} field, numbered from 1 in record order. */
   record Field(String name, String value) {}
 
@@ -32,6 +39,11 @@ final class TaggedRecord {
     List<Finding> errors = new ArrayList<>();
     List<Finding> warnings = new ArrayList<>();
     List<Field> fields = new ArrayList<>();
+    if (text.length() > MAX_LENGTH) {
+      errors.add(Finding.of("record is " + text.length() + " characters long; a TXT record holds"
+          + " at most " + MAX_LENGTH + " bytes"));
+      return new Split(fields, errors, warnings);
+    }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if ((c < 0x20 && c != '\t') || c >= 0x7f) {
