@@ -78,13 +78,13 @@ public final class PolicyParser {
     ParseResult<Policy> parse() {
       List<String> lines = splitLines();
       int lastContent = lines.size() - 1;
-      while (lastContent >= 0 && lines.get(lastContent).isBlank()) {
+      while (lastContent >= 0 && Whitespace.isBlank(lines.get(lastContent))) {
         lastContent--;
       }
       for (int i = 0; i < lines.size(); i++) {
         int number = i + 1;
         String line = lines.get(i);
-        if (line.isBlank()) {
+        if (Whitespace.isBlank(line)) {
           if (i > lastContent) {
             warnings.add(Finding.atLine(number, "blank line at the end of the policy is outside"
                 + " the grammar; some senders reject the policy; remove it"));
