@@ -160,13 +160,14 @@ public final class PolicyParser {
         parseExtension(number, key, value);
         return;
       }
+      if (key.equals("mx")) {
+        // MxPattern reports non-ASCII names itself, with the A-label to write instead
+        parseMx(number, value);
+        return;
+      }
       if (!value.chars().allMatch(c -> c < 0x80)) {
         errors.add(Finding.atLine(number, key + " value '" + value
             + "' contains non-ASCII characters; only extension values may"));
-        return;
-      }
-      if (key.equals("mx")) {
-        parseMx(number, value);
         return;
       }
       Integer first = firstLineOfKey.putIfAbsent(key, number);
