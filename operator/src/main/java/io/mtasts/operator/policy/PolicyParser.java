@@ -129,6 +129,9 @@ public final class PolicyParser {
     private void parseLine(int number, String line) {
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
+        if (c == '\r') {
+          return; // a bare CR, already reported while splitting lines
+        }
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
           errors.add(Finding.atLine(number, String.format(Locale.ROOT,
               "control character U+%04X is not allowed", (int) c)));
