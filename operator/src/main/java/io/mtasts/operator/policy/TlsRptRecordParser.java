@@ -55,6 +55,12 @@ public final class TlsRptRecordParser {
     if (uri.indexOf('!') >= 0) {
       return "URI '" + uri + "' contains '!', which must be percent-encoded as %21";
     }
+    if (uri.indexOf(',') >= 0) {
+      return "URI '" + uri + "' contains ',', which must be percent-encoded as %2C";
+    }
+    if (uri.indexOf(';') >= 0) {
+      return "URI '" + uri + "' contains ';', which must be percent-encoded as %3B";
+    }
     if (uri.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
       return "URI '" + uri + "' contains spaces or non-ASCII characters";
     }
