@@ -81,14 +81,15 @@ public final class MxPattern {
     if (label.isEmpty()) {
       return "empty label (two dots in a row, or a leading dot)";
     }
+    String shown = TaggedRecord.escapeControls(label);
     if (label.length() > MAX_LABEL_LENGTH) {
-      return "label '" + label + "' is longer than " + MAX_LABEL_LENGTH + " characters";
+      return "label '" + shown + "' is longer than " + MAX_LABEL_LENGTH + " characters";
     }
     if (!LABEL_CHARS.matcher(label).matches()) {
-      return "label '" + label + "' may contain only letters, digits and '-'";
+      return "label '" + shown + "' may contain only letters, digits and '-'";
     }
     if (label.startsWith("-") || label.endsWith("-")) {
-      return "label '" + label + "' must not start or end with '-'";
+      return "label '" + shown + "' must not start or end with '-'";
     }
     return null;
   }
@@ -112,7 +113,8 @@ public final class MxPattern {
 
   /** Text as quoted in messages: in full when it could be a name, else shortened. */
   private static String shown(String text) {
-    return text.length() <= MAX_NAME_LENGTH + 1 ? text : TaggedRecord.abbreviate(text);
+    return text.length() <= MAX_NAME_LENGTH + 1
+        ? TaggedRecord.escapeControls(text) : TaggedRecord.abbreviate(text);
   }
 
   private static String stripTrailingDots(String s) {

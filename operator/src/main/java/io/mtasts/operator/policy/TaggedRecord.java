@@ -126,7 +126,27 @@ final class TaggedRecord {
     }
   }
 
+  /** Untrusted text as quoted in a message: at most 80 characters, control characters escaped. */
   static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    return escapeControls(s.length() <= 80 ? s : s.substring(0, 77) + "...");
+  }
+
+  /**
+   * Control characters (C0, DEL, C1) written as a backslash, 'u' and four hex digits, so that
+   * quoting text from DNS or a user never breaks a message over lines or sends terminal escapes.
+   */
+  static String escapeControls(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+      if (control && out == null) {
+        out = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(control ? String.format(Locale.ROOT, "\\u%04X", (int) c) : c);
+      }
+    }
+    return out == null ? s : out.toString();
   }
 }
