@@ -83,6 +83,9 @@ class MxPatternTest {
         arguments("mail example.com",
             "mx pattern 'mail example.com': label 'mail example' may contain only letters,"
                 + " digits and '-'"),
+        arguments("mail\n.example.com",
+            "mx pattern 'mail\\u000A.example.com': label 'mail\\u000A' may contain only letters,"
+                + " digits and '-'"),
         arguments("mail.example.com:25",
             "mx pattern 'mail.example.com:25': label 'com:25' may contain only letters, digits"
                 + " and '-'"),

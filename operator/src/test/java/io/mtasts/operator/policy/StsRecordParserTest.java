@@ -114,7 +114,7 @@ class StsRecordParserTest {
         invalid("v=STSv1; id=abc; x=", badExtensionValue("x", "")),
         invalid("v=STSv1; id=abc; x=a=b", badExtensionValue("x", "a=b")),
         invalid("v=STSv1; id=abc; x=a b", badExtensionValue("x", "a b")),
-        invalid("v=STSv1; id=abc; x=a\tb", badExtensionValue("x", "a\tb")),
+        invalid("v=STSv1; id=abc; x=a\tb", badExtensionValue("x", "a\\u0009b")),
         invalid("v=STSv1; " + "x".repeat(65_528), "record is 65537 characters long; a TXT record"
             + " holds at most 65535 bytes"));
   }
@@ -178,6 +178,10 @@ class StsRecordParserTest {
         rejects("only a record without ';' after the version",
             List.of(List.of("v=STSv1")),
             "no TXT record begins with 'v=STSv1;' (found 1 other record, first: 'v=STSv1')"),
+        rejects("a record with a line feed and a terminal escape is quoted with them escaped",
+            List.of(List.of("hello\nworld\u001b[2J")),
+            "no TXT record begins with 'v=STSv1;' (found 1 other record, first:"
+                + " 'hello\\u000Aworld\\u001B[2J')"),
         rejects("only a lower-case record", List.of(List.of("v=stsv1; id=abc")),
             "no TXT record begins with 'v=STSv1;' (found 1 other record, first:"
                 + " 'v=stsv1; id=abc')"),

@@ -131,6 +131,24 @@ class TlsRptRecordParserTest {
     assertThat(messages(result.errors())).containsExactlyElementsOf(errors);
   }
 
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("uriProblems")
+  void checksOneUriAsGiven(String uri, String problem) {
+    assertThat(TlsRptRecordParser.uriProblem(uri)).isEqualTo(problem);
+  }
+
+  static Stream<Arguments> uriProblems() {
+    return Stream.of(
+        arguments(MAILTO, null),
+        arguments(HTTPS, null),
+        arguments("mailto:a,b@example.com",
+            "URI 'mailto:a,b@example.com' contains ',', which must be percent-encoded as %2C"),
+        arguments("https://r.example.com/a;b",
+            "URI 'https://r.example.com/a;b' contains ';', which must be percent-encoded as %3B"),
+        arguments("mailto:a\n@example.com",
+            "URI 'mailto:a\\u000A@example.com' contains spaces or non-ASCII characters"));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // choosing the record among the TXT records at _smtp._tls.<domain>
 
