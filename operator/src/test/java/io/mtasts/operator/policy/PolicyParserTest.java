@@ -488,7 +488,7 @@ class PolicyParserTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // table helpers
+  // how rows are written
 
   /** One row: a policy text and what a reader must make of it. */
   record Case(String name, String text, Policy policy, List<String> errors,
