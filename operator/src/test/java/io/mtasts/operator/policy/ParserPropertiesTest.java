@@ -77,7 +77,7 @@ class ParserPropertiesTest {
   }
 
   /** Generates {@code count} inputs, gives each to every parser, returns how many were checked. */
-  static int fuzz(int count) {
+  private static int fuzz(int count) {
     Random random = new Random(SEED + 2);
     List<byte[]> seeds = seedInputs(random);
     int checked = 0;
