@@ -35,14 +35,15 @@ public final class MxPattern {
     if (text == null || text.isEmpty()) {
       return ParseResult.invalid(Finding.of("mx pattern must not be empty"));
     }
+    String quoted = "'" + shown(text) + "'";
     if (!text.chars().allMatch(c -> c < 0x80)) {
-      return ParseResult.invalid(Finding.of(nonAsciiMessage(text)));
+      return ParseResult.invalid(Finding.of(nonAsciiMessage(text, quoted)));
     }
-    String quoted = "'" + text + "'";
-    if (text.endsWith(".")) {
+    String withoutDots = stripTrailingDots(text);
+    if (text.endsWith(".") && !withoutDots.isEmpty() && !withoutDots.equals("*")) {
       return ParseResult.invalid(
           Finding.of("mx pattern " + quoted + " must not end with '.'; write '"
-              + stripTrailingDots(text) + "'"));
+              + shown(withoutDots) + "'"));
     }
     String name = text.startsWith("*.") ? text.substring(2) : text;
     if (name.contains("*")) {
@@ -53,20 +54,20 @@ public final class MxPattern {
       return ParseResult.invalid(Finding.of("mx pattern " + quoted
           + ": a domain must follow '*.', as in '*.example.com'"));
     }
-    List<Finding> errors = new ArrayList<>();
-    if (name.length() > MAX_NAME_LENGTH) {
-      errors.add(Finding.of("mx pattern " + quoted + " is " + name.length()
-          + " characters long; a domain name has at most " + MAX_NAME_LENGTH));
+    // '*' stands for at least one character, so a wildcard pattern is as long as the shortest
+    // host it matches: the whole pattern must fit in a domain name.
+    if (text.length() > MAX_NAME_LENGTH) {
+      return ParseResult.invalid(Finding.of("mx pattern " + quoted + " is " + text.length()
+          + " characters long; " + (!text.startsWith("*.")
+              ? "a domain name has at most " + MAX_NAME_LENGTH
+              : "every host it matches would be longer than the " + MAX_NAME_LENGTH
+                  + " characters a domain name may have")));
     }
     for (String label : name.split("\\.", -1)) {
       String problem = labelProblem(label);
       if (problem != null) {
-        errors.add(Finding.of("mx pattern " + quoted + ": " + problem));
-        break;
+        return ParseResult.invalid(Finding.of("mx pattern " + quoted + ": " + problem));
       }
-    }
-    if (!errors.isEmpty()) {
-      return ParseResult.invalid(errors, List.of());
     }
     List<Finding> warnings = new ArrayList<>();
     if (LOOKS_LIKE_IPV4.matcher(name).matches()) {
@@ -80,29 +81,40 @@ public final class MxPattern {
     if (label.isEmpty()) {
       return "empty label (two dots in a row, or a leading dot)";
     }
+    String shown = TaggedRecord.escapeControls(label);
     if (label.length() > MAX_LABEL_LENGTH) {
-      return "label '" + label + "' is longer than " + MAX_LABEL_LENGTH + " characters";
+      return "label '" + shown + "' is longer than " + MAX_LABEL_LENGTH + " characters";
     }
     if (!LABEL_CHARS.matcher(label).matches()) {
-      return "label '" + label + "' may contain only letters, digits and '-'";
+      return "label '" + shown + "' may contain only letters, digits and '-'";
     }
     if (label.startsWith("-") || label.endsWith("-")) {
-      return "label '" + label + "' must not start or end with '-'";
+      return "label '" + shown + "' must not start or end with '-'";
     }
     return null;
   }
 
-  private static String nonAsciiMessage(String text) {
+  private static String nonAsciiMessage(String text, String quoted) {
+    if (text.length() > MAX_NAME_LENGTH + 1) {
+      return "mx pattern " + quoted + " contains non-ASCII characters and is longer than a domain"
+          + " name can be";
+    }
     String prefix = text.startsWith("*.") ? "*." : "";
     String name = stripTrailingDots(prefix.isEmpty() ? text : text.substring(2));
     try {
       String aLabel = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES);
-      return "mx pattern '" + text + "' contains non-ASCII characters; write it as the A-label '"
+      return "mx pattern " + quoted + " contains non-ASCII characters; write it as the A-label '"
           + prefix + aLabel.toLowerCase(Locale.ROOT) + "'";
     } catch (IllegalArgumentException e) {
-      return "mx pattern '" + text
-          + "' contains non-ASCII characters and is not a valid internationalized domain name";
+      return "mx pattern " + quoted
+          + " contains non-ASCII characters and is not a valid internationalized domain name";
     }
+  }
+
+  /** Text as quoted in messages: in full when it could be a name, else shortened. */
+  private static String shown(String text) {
+    return text.length() <= MAX_NAME_LENGTH + 1
+        ? TaggedRecord.escapeControls(text) : TaggedRecord.abbreviate(text);
   }
 
   private static String stripTrailingDots(String s) {
@@ -146,7 +158,7 @@ public final class MxPattern {
       return null;
     }
     String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    if (h.isEmpty()) {
+    if (h.isEmpty() || h.length() > MAX_NAME_LENGTH) {
       return null;
     }
     if (!h.chars().allMatch(c -> c < 0x80)) {

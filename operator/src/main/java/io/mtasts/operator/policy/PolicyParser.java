@@ -78,13 +78,13 @@ public final class PolicyParser {
     ParseResult<Policy> parse() {
       List<String> lines = splitLines();
       int lastContent = lines.size() - 1;
-      while (lastContent >= 0 && lines.get(lastContent).isBlank()) {
+      while (lastContent >= 0 && Whitespace.isBlank(lines.get(lastContent))) {
         lastContent--;
       }
       for (int i = 0; i < lines.size(); i++) {
         int number = i + 1;
         String line = lines.get(i);
-        if (line.isBlank()) {
+        if (Whitespace.isBlank(line)) {
           if (i > lastContent) {
             warnings.add(Finding.atLine(number, "blank line at the end of the policy is outside"
                 + " the grammar; some senders reject the policy; remove it"));
@@ -129,6 +129,9 @@ public final class PolicyParser {
     private void parseLine(int number, String line) {
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
+        if (c == '\r') {
+          return; // a bare CR, already reported while splitting lines
+        }
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
           errors.add(Finding.atLine(number, String.format(Locale.ROOT,
               "control character U+%04X is not allowed", (int) c)));
@@ -160,13 +163,14 @@ public final class PolicyParser {
         parseExtension(number, key, value);
         return;
       }
+      if (key.equals("mx")) {
+        // MxPattern reports non-ASCII names itself, with the A-label to write instead
+        parseMx(number, value);
+        return;
+      }
       if (!value.chars().allMatch(c -> c < 0x80)) {
         errors.add(Finding.atLine(number, key + " value '" + value
             + "' contains non-ASCII characters; only extension values may"));
-        return;
-      }
-      if (key.equals("mx")) {
-        parseMx(number, value);
         return;
       }
       Integer first = firstLineOfKey.putIfAbsent(key, number);

@@ -16,6 +16,13 @@ final class TaggedRecord {
   static final Pattern EXTENSION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
   static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x3A\\x3C\\x3E-\\x7E]+");
 
+  /**
+   * The RDATA of one TXT record is at most 65535 bytes (RFC 1035 RDLENGTH), so no joined record
+   * text is longer. Longer input cannot have come from DNS and is rejected before it is split,
+   * which keeps the work and the number of findings bounded.
+   */
+  static final int MAX_LENGTH = 65_535;
+
   /** One {@code name=value} field, numbered from 1 in record order. */
   record Field(String name, String value) {}
 
@@ -32,6 +39,11 @@ final class TaggedRecord {
     List<Finding> errors = new ArrayList<>();
     List<Finding> warnings = new ArrayList<>();
     List<Field> fields = new ArrayList<>();
+    if (text.length() > MAX_LENGTH) {
+      errors.add(Finding.of("record is " + text.length() + " characters long; a TXT record holds"
+          + " at most " + MAX_LENGTH + " bytes"));
+      return new Split(fields, errors, warnings);
+    }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if ((c < 0x20 && c != '\t') || c >= 0x7f) {
@@ -60,6 +72,11 @@ final class TaggedRecord {
     String[] parts = rest.split(";", -1);
     if (parts.length == 1) {
       errors.add(Finding.of("fields must be separated from '" + version + "' by ';'"));
+      return new Split(fields, errors, warnings);
+    }
+    if (!Whitespace.strip(parts[0]).isEmpty()) {
+      errors.add(Finding.of("unexpected text '" + abbreviate(Whitespace.strip(parts[0]))
+          + "' between '" + version + "' and the first ';'"));
       return new Split(fields, errors, warnings);
     }
     if (!parts[0].isEmpty()) {
@@ -109,7 +126,27 @@ final class TaggedRecord {
     }
   }
 
+  /** Untrusted text as quoted in a message: at most 80 characters, control characters escaped. */
   static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    return escapeControls(s.length() <= 80 ? s : s.substring(0, 77) + "...");
+  }
+
+  /**
+   * Control characters (C0, DEL, C1) written as a backslash, 'u' and four hex digits, so that
+   * quoting text from DNS or a user never breaks a message over lines or sends terminal escapes.
+   */
+  static String escapeControls(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+      if (control && out == null) {
+        out = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(control ? String.format(Locale.ROOT, "\\u%04X", (int) c) : c);
+      }
+    }
+    return out == null ? s : out.toString();
   }
 }

@@ -52,20 +52,24 @@ public final class TlsRptRecordParser {
     if (uri.isEmpty()) {
       return "empty URI in the list";
     }
-    for (char c : new char[] {'!', ',', ';'}) {
-      if (uri.indexOf(c) >= 0) {
-        return "URI '" + uri + "' contains '" + c + "', which must be percent-encoded as %"
-            + String.format(java.util.Locale.ROOT, "%02X", (int) c);
-      }
+    String shown = TaggedRecord.escapeControls(uri);
+    if (uri.indexOf('!') >= 0) {
+      return "URI '" + shown + "' contains '!', which must be percent-encoded as %21";
+    }
+    if (uri.indexOf(',') >= 0) {
+      return "URI '" + shown + "' contains ',', which must be percent-encoded as %2C";
+    }
+    if (uri.indexOf(';') >= 0) {
+      return "URI '" + shown + "' contains ';', which must be percent-encoded as %3B";
     }
     if (uri.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
-      return "URI '" + uri + "' contains spaces or non-ASCII characters";
+      return "URI '" + shown + "' contains spaces or non-ASCII characters";
     }
     URI parsed;
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      return "URI '" + uri + "' is malformed: " + e.getReason();
+      return "URI '" + shown + "' is malformed: " + e.getReason();
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
     switch (scheme) {
@@ -73,18 +77,18 @@ public final class TlsRptRecordParser {
         String address = parsed.getSchemeSpecificPart();
         int at = address == null ? -1 : address.indexOf('@');
         if (at <= 0 || at == address.length() - 1) {
-          return "URI '" + uri + "' must be mailto:<local-part>@<domain>";
+          return "URI '" + shown + "' must be mailto:<local-part>@<domain>";
         }
         return null;
       }
       case "https" -> {
         if (parsed.getHost() == null) {
-          return "URI '" + uri + "' must name a host: https://<host>/<path>";
+          return "URI '" + shown + "' must name a host: https://<host>/<path>";
         }
         return null;
       }
       default -> {
-        return "URI '" + uri + "' must use the mailto: or https: scheme";
+        return "URI '" + shown + "' must use the mailto: or https: scheme";
       }
     }
   }

@@ -9,6 +9,16 @@ final class Whitespace {
     return c == ' ' || c == '\t';
   }
 
+  /** Whether the string is empty or holds only spaces and tabs. */
+  static boolean isBlank(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (!isWsp(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String strip(String s) {
     int start = 0;
     while (start < s.length() && isWsp(s.charAt(start))) {
