@@ -8,13 +8,18 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.IssuedCertificate;
 import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.localserver.LocalCertificateAuthority;
+import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.localserver.LocalHttpsServer;
+import io.mtasts.operator.api.v1alpha1.VerificationCheck;
 import io.mtasts.operator.reconciler.ChildNames;
+import io.mtasts.operator.reconciler.PolicyPlan;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.reconciler.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
+import io.mtasts.operator.verify.Verifier;
+import io.mtasts.operator.verify.VerifierSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -57,7 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
-      description = "How long to wait for the policy to be served (default: ${DEFAULT-VALUE}).")
+      description = "How long to wait for the policy to be served and verified (default:"
+          + " ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(names = "--verbose", description = "Show the operator's log.")
@@ -74,26 +81,30 @@ public final class DemoCommand implements Callable<Integer> {
 
     LocalCertificateAuthority ca = LocalCertificateAuthority.create("mta-sts-operator demo CA");
     IssuedCertificate cert = ca.issue("mta-sts." + domain, "127.0.0.1");
+    Path caFile = ca.writeCertificatePem(Files.createTempFile("mta-sts-demo-ca", ".pem"));
     try (LocalApiServer api = new LocalApiServer();
         KubernetesClient client = api.newClient();
         LocalHttpsServer https = LocalHttpsServer.start(cert);
+        LocalDnsServer dns = LocalDnsServer.start();
         DemoWorkloads workloads = new DemoWorkloads(client, NAMESPACE, https);
         OperatorRuntime operator = OperatorRuntime.builder(demoConfig())
             .client(api.newClient())
             .probe(httpsProbe(https, ca))
+            .verifier(localVerifier(dns, https, caFile)::verify)
             .serverSideApply(false)
             .exitOnStopLeading(false)
             .build()
             .start()) {
       api.installPolicyCrd(client);
+      publishRecords(dns, policy);
       out.printf("Applying MtaStsPolicy %s/%s for %s to an in-process API server%n",
           NAMESPACE, policy.getMetadata().getName(), domain);
       out.flush();
       client.resource(policy).create();
 
-      MtaStsPolicy served = awaitServed(client, policy.getMetadata().getName(), wait);
+      MtaStsPolicy served = awaitServedAndVerified(client, policy.getMetadata().getName(), wait);
       if (served == null) {
-        out.println("The policy was not served within " + timeout);
+        out.println("The policy was not served and verified within " + timeout);
         printStatus(out, client.resource(policy).get());
         return 1;
       }
@@ -103,12 +114,47 @@ public final class DemoCommand implements Callable<Integer> {
           + " (here: https://127.0.0.1:" + https.port() + WebServerConfig.POLICY_PATH + ")");
       out.print(served.getStatus().getPolicy().replace("\r\n", "\n"));
       out.println();
+      out.println("== Live verification by the operator (local DNS " + dns.hostAndPort()
+          + ", local HTTPS, demo CA)");
+      for (VerificationCheck check : served.getStatus().getChecks()) {
+        out.printf(Locale.ROOT, "  %-7s  %-13s  %s%n", check.getResult(), check.getName(),
+            check.getMessage());
+      }
       out.println("== DNS records to publish");
       served.getStatus().getDnsRecords().forEach(r ->
           out.printf("%s. %s \"%s\"%n", r.getName(), r.getType(), r.getValue()));
       out.flush();
       return 0;
+    } finally {
+      Files.deleteIfExists(caFile);
     }
+  }
+
+  /**
+   * What a user would publish before applying, taken from the rendered plan: the TXT records,
+   * the policy host and MX hosts (all on 127.0.0.1 here).
+   */
+  private static void publishRecords(LocalDnsServer dns, MtaStsPolicy policy) {
+    PolicyPlan plan = PolicyPlan.of(policy, demoConfig().reconcilerSettings());
+    plan.dnsRecords(plan.policyId()).forEach(r -> dns.addTxt(r.name(), r.value()));
+    dns.addAddress(plan.policyHost(), "127.0.0.1");
+    int preference = 10;
+    for (var pattern : plan.policy().mx()) {
+      String host = pattern.isWildcard() ? "mx1" + pattern.value().substring(1) : pattern.value();
+      dns.addMx(plan.domain(), preference, host);
+      dns.addAddress(host, "127.0.0.1");
+      preference += 10;
+    }
+  }
+
+  private static Verifier localVerifier(LocalDnsServer dns, LocalHttpsServer https, Path caFile) {
+    return new Verifier(VerifierSettings.builder()
+        .dnsServer(dns.hostAndPort())
+        .caFile(caFile)
+        .allowPrivate(true)
+        .httpsPort(https.port())
+        .timeout(Duration.ofSeconds(5))
+        .build());
   }
 
   private MtaStsPolicy loadPolicy() throws IOException {
@@ -158,20 +204,23 @@ public final class DemoCommand implements Callable<Integer> {
     };
   }
 
-  private static MtaStsPolicy awaitServed(KubernetesClient client, String name, Duration wait)
-      throws InterruptedException {
+  private static MtaStsPolicy awaitServedAndVerified(
+      KubernetesClient client, String name, Duration wait) throws InterruptedException {
     Instant deadline = Instant.now().plus(wait);
     while (Instant.now().isBefore(deadline)) {
       MtaStsPolicy p = client.resources(MtaStsPolicy.class).inNamespace(NAMESPACE)
           .withName(name).get();
       if (p != null && p.getStatus() != null && p.getStatus().getPolicyId() != null
-          && p.getStatus().condition(ConditionTypes.POLICY_SERVED)
-              .map(c -> "True".equals(c.getStatus())).orElse(false)) {
+          && isTrue(p, ConditionTypes.POLICY_SERVED) && isTrue(p, ConditionTypes.VERIFIED)) {
         return p;
       }
       Thread.sleep(100);
     }
     return null;
+  }
+
+  private static boolean isTrue(MtaStsPolicy p, String type) {
+    return p.getStatus().condition(type).map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 
   private static void printObjects(PrintWriter out, KubernetesClient client, MtaStsPolicy p) {
