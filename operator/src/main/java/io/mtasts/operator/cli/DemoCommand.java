@@ -13,7 +13,7 @@ import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
 import io.mtasts.operator.reconciler.ChildNames;
 import io.mtasts.operator.reconciler.PolicyPlan;
-import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
@@ -23,9 +23,6 @@ import io.mtasts.operator.verify.VerifierSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
         DemoWorkloads workloads = new DemoWorkloads(client, NAMESPACE, https);
         OperatorRuntime operator = OperatorRuntime.builder(demoConfig())
             .client(api.newClient())
-            .probe(httpsProbe(https, ca))
+            // the in-cluster probe of the demo: a real HTTPS GET of the local policy server
+            .probe(new HttpServedPolicyProbe(Duration.ofSeconds(2),
+                plan -> https.uri(WebServerConfig.POLICY_PATH), ca.clientSslContext()))
             .verifier(localVerifier(dns, https, caFile)::verify)
             .serverSideApply(false)
             .exitOnStopLeading(false)
@@ -183,25 +182,6 @@ public final class DemoCommand implements Callable<Integer> {
         "MTASTS_HTTP_PORT", "0",
         "MTASTS_HTTP_ADDRESS", "127.0.0.1",
         "MTASTS_ALLOW_PRIVATE", "true"));
-  }
-
-  /** The in-cluster probe of the demo: a real HTTPS GET of the local policy server. */
-  private static ServedPolicyProbe httpsProbe(LocalHttpsServer https, LocalCertificateAuthority ca) {
-    HttpClient http = HttpClient.newBuilder()
-        .sslContext(ca.clientSslContext())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(2))
-        .build();
-    return plan -> {
-      HttpResponse<byte[]> response = http.send(
-          HttpRequest.newBuilder(https.uri(WebServerConfig.POLICY_PATH))
-              .timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() != 200) {
-        throw new IOException("HTTP " + response.statusCode());
-      }
-      return response.body();
-    };
   }
 
   private static MtaStsPolicy awaitServedAndVerified(

@@ -8,31 +8,47 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
- * The in-cluster probe: a plain HTTP GET of the policy path through the policy Service's cluster
- * DNS name. Redirects are not followed and the body is read only up to the policy size limit.
+ * The probe as an HTTP GET of the policy path: in a cluster through the policy Service's DNS
+ * name. Redirects are not followed and the body is read only up to the policy size limit.
  */
 public final class HttpServedPolicyProbe implements ServedPolicyProbe {
 
   private final HttpClient client;
   private final Duration timeout;
-  private final String clusterDomain;
+  private final Function<PolicyPlan, URI> location;
 
-  public HttpServedPolicyProbe(Duration timeout, String clusterDomain) {
-    this.client = HttpClient.newBuilder()
+  /** The in-cluster probe: {@code http://<service>.<namespace>.svc.<clusterDomain>}. */
+  public static HttpServedPolicyProbe inCluster(Duration timeout, String clusterDomain) {
+    return new HttpServedPolicyProbe(timeout, plan -> URI.create("http://" + plan.childName()
+        + "." + plan.namespace() + ".svc." + clusterDomain + ":" + PolicyServiceDependent.PORT
+        + WebServerConfig.POLICY_PATH), null);
+  }
+
+  /**
+   * A probe of wherever {@code location} says a plan's policy is served; {@code sslContext} (may
+   * be null) for an HTTPS location with its own trust.
+   */
+  public HttpServedPolicyProbe(
+      Duration timeout, Function<PolicyPlan, URI> location, SSLContext sslContext) {
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(timeout)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    this.client = builder.build();
     this.timeout = timeout;
-    this.clusterDomain = clusterDomain;
+    this.location = location;
   }
 
   @Override
   public byte[] fetch(PolicyPlan plan) throws IOException, InterruptedException {
-    URI uri = URI.create("http://" + plan.childName() + "." + plan.namespace() + ".svc."
-        + clusterDomain + ":" + PolicyServiceDependent.PORT + WebServerConfig.POLICY_PATH);
+    URI uri = location.apply(plan);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     HttpResponse<InputStream> response =
         client.send(request, HttpResponse.BodyHandlers.ofInputStream());

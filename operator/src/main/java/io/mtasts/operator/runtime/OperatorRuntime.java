@@ -48,7 +48,7 @@ public final class OperatorRuntime implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = b.clock;
     ServedPolicyProbe probe = b.probe != null ? b.probe
-        : new HttpServedPolicyProbe(Duration.ofSeconds(5), config.clusterDomain());
+        : HttpServedPolicyProbe.inCluster(Duration.ofSeconds(5), config.clusterDomain());
     boolean ssa = b.serverSideApply;
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
