@@ -1,5 +1,6 @@
 package io.mtasts.operator.reconciler;
 
+import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicySpec;
@@ -37,6 +38,9 @@ public final class SpecValidator {
       return problems;
     }
     checkDomain(spec.getDomain(), problems);
+    if (spec.getMode() == Mode.UNRECOGNIZED) {
+      problems.add("spec.mode: must be one of enforce, testing, none (case-sensitive)");
+    }
     checkMx(spec, problems);
     long maxAge = spec.effectiveMaxAge();
     if (maxAge < 0 || maxAge > SpecConstraints.MAX_AGE_MAX_SECONDS) {
@@ -61,6 +65,9 @@ public final class SpecValidator {
       IssuerRef issuer = spec.getTls().getIssuerRef();
       if (issuer != null && (issuer.getName() == null || issuer.getName().isBlank())) {
         problems.add("spec.tls.issuerRef.name: required when spec.tls.issuerRef is set");
+      }
+      if (issuer != null && issuer.getKind() == IssuerKind.UNRECOGNIZED) {
+        problems.add("spec.tls.issuerRef.kind: must be Issuer or ClusterIssuer (case-sensitive)");
       }
       String secret = spec.getTls().getSecretName();
       if (secret != null && (secret.length() > 253 || !DNS_SUBDOMAIN.matcher(secret).matches())) {
@@ -120,7 +127,8 @@ public final class SpecValidator {
 
   private static void checkMx(MtaStsPolicySpec spec, List<String> problems) {
     List<String> mx = spec.effectiveMx();
-    if (mx.isEmpty() && spec.effectiveMode() != Mode.NONE) {
+    if (mx.isEmpty() && spec.effectiveMode() != Mode.NONE
+        && spec.effectiveMode() != Mode.UNRECOGNIZED) {
       problems.add("spec.mx: at least one MX host pattern is required unless spec.mode is none");
     }
     if (mx.size() > SpecConstraints.MX_MAX_ITEMS) {

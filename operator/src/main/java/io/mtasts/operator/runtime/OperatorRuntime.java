@@ -1,8 +1,11 @@
 package io.mtasts.operator.runtime;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -44,7 +47,16 @@ public final class OperatorRuntime implements AutoCloseable {
 
   private OperatorRuntime(Builder b) {
     this.config = b.config;
-    this.client = b.client != null ? b.client : new KubernetesClientBuilder().build();
+    // the operator's own client, whatever it is given: reading tolerates fields it does not
+    // know (a resource written against a newer CRD), since failing to read one resource would
+    // stop the informer for all of them
+    KubernetesClientBuilder clientBuilder = new KubernetesClientBuilder()
+        .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false), true));
+    if (b.client != null) {
+      clientBuilder.withConfig(b.client.getConfiguration());
+    }
+    this.client = clientBuilder.build();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = b.clock;
     ServedPolicyProbe probe = b.probe != null ? b.probe
@@ -52,7 +64,7 @@ public final class OperatorRuntime implements AutoCloseable {
     boolean ssa = b.serverSideApply;
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
-          .withCloseClientOnStop(b.client == null)
+          .withCloseClientOnStop(true)
           .withSSABasedCreateUpdateMatchForDependentResources(ssa)
           .withUseSSAToPatchPrimaryResource(ssa)
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
@@ -116,6 +128,7 @@ public final class OperatorRuntime implements AutoCloseable {
       this.config = Objects.requireNonNull(config);
     }
 
+    /** Where to connect: the operator makes its own client from this one's configuration. */
     public Builder client(KubernetesClient client) {
       this.client = client;
       return this;

@@ -314,7 +314,7 @@ class RenderCommandTest {
         + " issuerRef, secretName");
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.err()).contains(
-        "spec.mode: 'Enforce' is not allowed; expected one of enforce, testing, none");
+        "spec.mode: must be one of enforce, testing, none");
   }
 
   @ParameterizedTest(name = "spec {0}")

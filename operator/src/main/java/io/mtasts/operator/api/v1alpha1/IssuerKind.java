@@ -1,5 +1,7 @@
 package io.mtasts.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The two kinds of cert-manager issuer a Certificate can reference. */
@@ -7,7 +9,10 @@ public enum IssuerKind {
   @JsonProperty("Issuer")
   ISSUER("Issuer"),
   @JsonProperty("ClusterIssuer")
-  CLUSTER_ISSUER("ClusterIssuer");
+  CLUSTER_ISSUER("ClusterIssuer"),
+  /** Any other value, from a resource that skipped the CRD's validation; see Mode.UNRECOGNIZED. */
+  @JsonIgnore
+  UNRECOGNIZED("");
 
   private final String value;
 
@@ -20,10 +25,21 @@ public enum IssuerKind {
     return value;
   }
 
+  /** How Jackson reads a kind: never fails, unknown values become {@link #UNRECOGNIZED}. */
+  @JsonCreator
+  static IssuerKind fromJson(String value) {
+    for (IssuerKind kind : values()) {
+      if (kind != UNRECOGNIZED && kind.value.equals(value)) {
+        return kind;
+      }
+    }
+    return UNRECOGNIZED;
+  }
+
   /** Parses the wire value, case-sensitively as cert-manager does. */
   public static IssuerKind fromValue(String value) {
     for (IssuerKind kind : values()) {
-      if (kind.value.equals(value)) {
+      if (kind != UNRECOGNIZED && kind.value.equals(value)) {
         return kind;
       }
     }

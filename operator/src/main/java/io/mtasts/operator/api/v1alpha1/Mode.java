@@ -1,5 +1,7 @@
 package io.mtasts.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -11,7 +13,14 @@ public enum Mode {
   @JsonProperty("testing")
   TESTING("testing"),
   @JsonProperty("none")
-  NONE("none");
+  NONE("none"),
+  /**
+   * Any other value. The API server refuses it, but a resource that skipped the CRD's validation
+   * may still hold one; reading it as this (rather than failing) keeps one bad resource from
+   * stopping the operator's informer for all of them, and lets the reconciler report it.
+   */
+  @JsonIgnore
+  UNRECOGNIZED("");
 
   private final String value;
 
@@ -24,10 +33,21 @@ public enum Mode {
     return value;
   }
 
+  /** How Jackson reads a mode: never fails, unknown values become {@link #UNRECOGNIZED}. */
+  @JsonCreator
+  static Mode fromJson(String value) {
+    for (Mode mode : values()) {
+      if (mode != UNRECOGNIZED && mode.value.equals(value)) {
+        return mode;
+      }
+    }
+    return UNRECOGNIZED;
+  }
+
   /** Parses the wire value; case-sensitive, like the policy grammar. */
   public static Mode fromValue(String value) {
     for (Mode mode : values()) {
-      if (mode.value.equals(value)) {
+      if (mode != UNRECOGNIZED && mode.value.equals(value)) {
         return mode;
       }
     }
@@ -36,7 +56,8 @@ public enum Mode {
   }
 
   static String allowedValues() {
-    return Arrays.stream(values()).map(Mode::value).collect(Collectors.joining(", "));
+    return Arrays.stream(values()).filter(m -> m != UNRECOGNIZED).map(Mode::value)
+        .collect(Collectors.joining(", "));
   }
 
   @Override
