@@ -96,7 +96,13 @@ public final class LintCommand implements Runnable {
 
     private ParseResult<Policy> parseFile(String file) throws IOException {
       if (file.equals("-")) {
-        return PolicyParser.parse(readCapped(System.in));
+        byte[] bytes = readCapped(System.in);
+        if (bytes.length > Policy.MAX_BYTES) {
+          // the rest of the stream is never read, so its size is unknown
+          return ParseResult.invalid(Finding.of("policy on standard input is larger than "
+              + Policy.MAX_BYTES + " bytes (64 KiB), the most senders read"));
+        }
+        return PolicyParser.parse(bytes);
       }
       Path path = Path.of(file);
       try {

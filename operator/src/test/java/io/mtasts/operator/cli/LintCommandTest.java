@@ -226,8 +226,8 @@ class LintCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.outLines().get(0)).isEqualTo("INVALID  -");
-    assertThat(run.outLines().get(1)).startsWith("  error:   policy is ")
-        .endsWith(" bytes; at most 65536 bytes (64 KiB) are allowed");
+    assertThat(run.outLines().get(1)).isEqualTo("  error:   policy on standard input is larger"
+        + " than 65536 bytes (64 KiB), the most senders read");
   }
 
   @Test
