@@ -24,9 +24,12 @@ ETCD_BIN_DIR=""
 STATE_DIR=""
 OWN_STATE_DIR=0
 CHILDREN=()
+REPORTED=0
+FAIL_REASON=""
 
 die() {
   printf '%s: %s\n' "$PROG" "$*" >&2
+  REPORTED=1
   exit 1
 }
 
@@ -341,6 +344,16 @@ launch() {
   pid=$!
   CHILDREN+=("$pid")
   printf '%s %s\n' "$pid" "$bin" >"$STATE_DIR/$name.pid"
+  # Until the forked shell (or setsid) has exec'd the binary, the PID shows another
+  # program; wait for the exec so that later identity checks are meaningful.
+  local tries=0
+  while [ "$tries" -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
+    case $(readlink "/proc/$pid/exe" 2>/dev/null || true) in
+      "$bin" | "$bin (deleted)" | "") break ;;
+    esac
+    sleep 0.02
+    tries=$((tries + 1))
+  done
 }
 
 # True while the process recorded for NAME runs the recorded binary (a recycled PID
@@ -407,15 +420,20 @@ apiserver_ready() { [ "$(kubectl_ok get --raw=/readyz)" = ok ]; }
 # controller manager reached the API server and runs its controllers.
 controllers_running() { kubectl_ok -n default get serviceaccount default; }
 
-# Reports why NAME did not come up and whether another port could help (exit 2).
+# Records why NAME did not come up; returns 2 when another port could help.
 startup_failed() {
-  local name=$1 why=$2 log="$STATE_DIR/logs/$1.log"
+  local name=$1 why=$2 log="$STATE_DIR/logs/$1.log" cause=""
   if grep -qi 'address already in use' "$log" 2>/dev/null; then
     say "$name found its port taken; retrying with other ports"
     return 2
   fi
   show_log_tail "$log"
-  say "$name $why (log: $log)"
+  if [ "$why" = "exited during start-up" ]; then
+    # The last line a component logs before exiting names the cause; drop klog's prefix.
+    cause=$(grep -v '^[[:space:]]*$' "$log" 2>/dev/null | tail -n 1 |
+      sed 's/^[IWEF][0-9]\{4\} [0-9:.]* *[0-9]* [^]]*] //' | cut -c1-240)
+  fi
+  FAIL_REASON="$name $why${cause:+: $cause} (logs: $STATE_DIR/logs)"
   return 1
 }
 
@@ -427,7 +445,7 @@ boot() {
   etcd_peer=${E2E_ETCD_PEER_PORT:-}
   api=${E2E_APISERVER_PORT:-}
   if ! ports=$(pick_ports 3); then
-    say "no free TCP port found on 127.0.0.1 in $PORT_MIN-$((PORT_MIN + PORT_SPAN - 1))"
+    FAIL_REASON="no free TCP port found on 127.0.0.1 in $PORT_MIN-$((PORT_MIN + PORT_SPAN - 1))"
     return 1
   fi
   read -r -d '' p1 p2 p3 <<<"$ports" || true
@@ -537,7 +555,7 @@ bring_up() {
     stop_all
     if [ "$rc" -ne 2 ] || [ "$attempt" -eq 3 ] ||
       [ -n "${E2E_APISERVER_PORT:-}${E2E_ETCD_CLIENT_PORT:-}${E2E_ETCD_PEER_PORT:-}" ]; then
-      die "the control plane did not start; see the logs in $STATE_DIR/logs"
+      die "${FAIL_REASON:-the control plane did not start (logs: $STATE_DIR/logs)}"
     fi
   done
   write_env_file
@@ -566,7 +584,7 @@ cleanup() {
       # Keep the logs of a failed run for reading; drop the data and the keys.
       rm -rf "$STATE_DIR/etcd-data" "$STATE_DIR/pki" "$STATE_DIR/apiserver-certs" \
         "$STATE_DIR"/*.kubeconfig "$STATE_DIR/kubeconfig"
-      say "logs of this run kept in $STATE_DIR/logs"
+      [ "$REPORTED" = 1 ] || say "logs of this run kept in $STATE_DIR/logs"
     else
       rm -rf "$STATE_DIR"
     fi
