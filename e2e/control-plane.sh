@@ -407,10 +407,21 @@ wait_for() {
     fi
     sleep 0.5
   done
+  # An answer from a process that is not ours (one on the same port) does not count.
+  recorded_alive "$name" || return 2
   say "$what after $((SECONDS - START_SECONDS))s"
 }
 
-tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# etcd's /health answers {"health":"true"} once it serves; a bare open port is not
+# enough, as it may belong to another program.
+etcd_healthy() {
+  local port=$1 reply
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$port" >&3
+  reply=$(timeout 5 cat <&3) || true
+  exec 3>&-
+  [[ $reply == *'"health":"true"'* ]]
+}
 
 kubectl_ok() { "$K8S_BIN_DIR/kubectl" --kubeconfig "$STATE_DIR/kubeconfig" --request-timeout=5s "$@"; }
 
@@ -465,11 +476,11 @@ boot() {
     --initial-cluster="e2e=http://127.0.0.1:$etcd_peer" \
     --unsafe-no-fsync \
     --log-level=warn
-  wait_for etcd "etcd listening on 127.0.0.1:$etcd_client" tcp_open "$etcd_client" || rc=$?
+  wait_for etcd "etcd healthy on 127.0.0.1:$etcd_client" etcd_healthy "$etcd_client" || rc=$?
   case $rc in
     0) ;;
     2) startup_failed etcd "exited during start-up"; return ;;
-    *) startup_failed etcd "did not listen within ${READY_TIMEOUT}s"; return ;;
+    *) startup_failed etcd "not healthy within ${READY_TIMEOUT}s"; return ;;
   esac
 
   local pki="$STATE_DIR/pki"
@@ -569,6 +580,21 @@ write_env_file() {
   } >"$STATE_DIR/env"
 }
 
+# What a run writes into its state directory. Only these are ever deleted there, so that a
+# state directory named by mistake (E2E_STATE_DIR) loses nothing else.
+clear_state() { # [--keep-logs]
+  local entry
+  [ -d "$STATE_DIR" ] || return 0
+  for entry in etcd-data pki apiserver-certs kubeconfig controller-manager.kubeconfig env \
+    apiserver.port etcd.pid kube-apiserver.pid kube-controller-manager.pid; do
+    rm -rf "${STATE_DIR:?}/$entry"
+  done
+  if [ "${1:-}" != --keep-logs ]; then
+    rm -rf "${STATE_DIR:?}/logs"
+    rmdir "$STATE_DIR" 2>/dev/null || true
+  fi
+}
+
 # On any exit of `start` before it has succeeded, and on every exit of `run`: stop what
 # was started and remove the temporary state.
 cleanup() {
@@ -582,11 +608,10 @@ cleanup() {
   if [ "$OWN_STATE_DIR" = 1 ] && [ "${E2E_KEEP_STATE:-0}" != 1 ]; then
     if [ "$rc" -ne 0 ] && [ -d "$STATE_DIR/logs" ]; then
       # Keep the logs of a failed run for reading; drop the data and the keys.
-      rm -rf "$STATE_DIR/etcd-data" "$STATE_DIR/pki" "$STATE_DIR/apiserver-certs" \
-        "$STATE_DIR"/*.kubeconfig "$STATE_DIR/kubeconfig"
+      clear_state --keep-logs
       [ "$REPORTED" = 1 ] || say "logs of this run kept in $STATE_DIR/logs"
     else
-      rm -rf "$STATE_DIR"
+      clear_state
     fi
   fi
   exit "$rc"
@@ -609,7 +634,7 @@ cmd_start() {
         die "a control plane already runs from $STATE_DIR; run '$0 stop' first"
     done
   fi
-  rm -rf "$STATE_DIR"
+  clear_state
   mkdir -p "$STATE_DIR"
   OWN_STATE_DIR=1
   DETACH=1
@@ -631,7 +656,7 @@ cmd_stop() {
   STATE_DIR=$(default_state_dir)
   [ -d "$STATE_DIR" ] || { say "nothing to stop in $STATE_DIR"; return 0; }
   stop_all
-  rm -rf "$STATE_DIR"
+  clear_state
   say "control plane stopped"
 }
 
@@ -643,7 +668,7 @@ cmd_run() {
   mkdir -p "$CACHE_DIR"
   if [ -n "${E2E_STATE_DIR:-}" ]; then
     STATE_DIR=$E2E_STATE_DIR
-    rm -rf "$STATE_DIR"
+    clear_state
     mkdir -p "$STATE_DIR"
   else
     STATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mta-sts-e2e.XXXXXX")
@@ -661,6 +686,17 @@ cmd_run() {
   wait "$SUITE_PID" || rc=$?
   SUITE_PID=""
   exit "$rc"
+}
+
+cmd_clean() {
+  [ -d "$CACHE_DIR" ] || return 0
+  # Not while a build uses the caches.
+  exec 9>"$CACHE_DIR/build.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock 9
+  fi
+  rm -rf "${CACHE_DIR:?}/go" "${CACHE_DIR:?}/work"
+  say "removed the Go module and build caches under $CACHE_DIR; the binaries stay"
 }
 
 cmd_versions() {
@@ -681,6 +717,7 @@ usage: $0 COMMAND
   run -- CMD...    start a private control plane, run CMD with KUBECONFIG set, stop it;
                    exits with CMD's status
   versions         print the versions and where the binaries are
+  clean            remove the Go module and build caches (several GB), keep the binaries
 EOF
 }
 
@@ -694,6 +731,7 @@ main() {
     stop) cmd_stop ;;
     run) cmd_run "$@" ;;
     versions) cmd_versions ;;
+    clean) cmd_clean ;;
     -h | --help | help) usage ;;
     *) die "unknown command '$cmd' (see $0 --help)" ;;
   esac
