@@ -23,7 +23,6 @@ K8S_BIN_DIR=""
 ETCD_BIN_DIR=""
 STATE_DIR=""
 OWN_STATE_DIR=0
-CHILDREN=()
 REPORTED=0
 FAIL_REASON=""
 
@@ -295,7 +294,13 @@ extendedKeyUsage=clientAuth"
 extendedKeyUsage=clientAuth"
     openssl genrsa -out sa.key 2048
     openssl rsa -in sa.key -pubout -out sa.pub
-  ) >"$1/logs/openssl.log" 2>&1 || die "making certificates with openssl failed (log: $1/logs/openssl.log)"
+  ) >"$1/logs/openssl.log" 2>&1 || true
+  # Checked file by file: errexit does not apply inside a subshell whose status is tested.
+  local f
+  for f in ca.crt ca.key apiserver.crt apiserver.key admin.crt admin.key \
+    controller-manager.crt controller-manager.key sa.key sa.pub; do
+    [ -s "$d/$f" ] || die "making certificates with openssl failed: no $f (log: $1/logs/openssl.log)"
+  done
 }
 
 # The first address of an IPv4 CIDR (the one the API server gives its own Service).
@@ -335,14 +340,13 @@ launch() {
   local name=$1 bin=$2 pid
   shift 2
   if [ "${DETACH:-0}" = 1 ] && command -v setsid >/dev/null 2>&1; then
-    # The control plane outlives `start`; its own session keeps it clear of the
-    # terminal's hang-up and interrupt signals.
+    # The control plane outlives `start`; setsid detaches it from the terminal, so the
+    # terminal's hang-up and interrupt signals do not reach it.
     setsid "$bin" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
   else
     "$bin" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
   fi
   pid=$!
-  CHILDREN+=("$pid")
   printf '%s %s\n' "$pid" "$bin" >"$STATE_DIR/$name.pid"
   # Until the forked shell (or setsid) has exec'd the binary, the PID shows another
   # program; wait for the exec so that later identity checks are meaningful.
