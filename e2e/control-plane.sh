@@ -2,7 +2,7 @@
 # Builds a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
 # kubectl) from its Go modules and runs it on 127.0.0.1 for the end-to-end tests.
 #
-# Usage: e2e/control-plane.sh build | start | env | stop | run -- COMMAND... | versions
+# Usage: e2e/control-plane.sh build | start | env | stop | run -- COMMAND... | versions | clean
 # See e2e/README.md for the environment variables and the measured costs.
 set -euo pipefail
 
