@@ -3,19 +3,27 @@ package io.mtasts.operator.bench.scale;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.mtasts.operator.localserver.LocalApiServer;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The API server the operator runs against: the in-process mock server (the default), or the
- * cluster of {@code KUBECONFIG}, which has server-side apply and so gets the production setting.
+ * The API server the operator runs against: the mock server (by default in a JVM of its own, or
+ * in this one), or the cluster of {@code KUBECONFIG}, which has server-side apply and so gets the
+ * production setting.
  */
 abstract class ApiTarget implements AutoCloseable {
 
@@ -58,9 +66,131 @@ abstract class ApiTarget implements AutoCloseable {
         .build();
   }
 
-  static ApiTarget choose() {
+  /**
+   * KUBECONFIG's cluster when it is set; otherwise the mock server, in a JVM of its own unless
+   * {@code inProcess}.
+   */
+  static ApiTarget choose(boolean inProcess) {
     String kubeconfig = System.getenv("KUBECONFIG");
-    return kubeconfig == null || kubeconfig.isBlank() ? new Mock() : new Cluster(kubeconfig);
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      return new Cluster(kubeconfig);
+    }
+    return inProcess ? new Mock() : new MockProcess();
+  }
+
+  /** The heap after GC and RSS of the API server's own JVM, in MiB, when it has one. */
+  Optional<double[]> ownMemoryMib() {
+    return Optional.empty();
+  }
+
+  static CustomResourceDefinition policyCrd(KubernetesClient client) {
+    try (InputStream in = ApiTarget.class.getResourceAsStream(CRD_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath");
+      }
+      return client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The mock server (CRUD mode, no server-side apply) in a child JVM: MockApiServerProcess. */
+  static final class MockProcess extends ApiTarget {
+    private final Process process;
+    private final BufferedReader answers;
+    private final PrintStream commands;
+    private final Config config;
+
+    MockProcess() {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      try {
+        process = new ProcessBuilder(java, "-Xmx" + System.getenv().getOrDefault(
+                "BENCH_APISERVER_HEAP", "768m"), "-XX:+UseG1GC",
+            "-cp", System.getProperty("java.class.path"),
+            MockApiServerProcess.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+        answers = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+        commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        String first = answers.readLine();
+        if (first == null || !first.startsWith("URL ")) {
+          throw new IllegalStateException("the mock API server process did not start: " + first);
+        }
+        config = new ConfigBuilder(Config.empty())
+            .withMasterUrl(first.substring(4).trim())
+            .withTrustCerts(true)
+            .withNamespace("default")
+            .withHttp2Disable(true)
+            .build();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the mock API server process", e);
+      }
+    }
+
+    private synchronized String ask(String command) {
+      commands.println(command);
+      try {
+        String answer = answers.readLine();
+        if (answer == null) {
+          throw new IllegalStateException("the mock API server process ended");
+        }
+        return answer;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    Config config() {
+      return config;
+    }
+
+    @Override
+    boolean serverSideApply() {
+      return false;
+    }
+
+    @Override
+    String describe() {
+      return "Fabric8 mock API server (CRUD mode) in its own JVM (pid " + process.pid() + "), "
+          + config.getMasterUrl();
+    }
+
+    @Override
+    OptionalLong serverWrites() {
+      return OptionalLong.of(Long.parseLong(ask("writes").trim()));
+    }
+
+    @Override
+    void clearServerRequests() {
+      ask("clear");
+    }
+
+    @Override
+    Optional<double[]> ownMemoryMib() {
+      String[] parts = ask("heap").trim().split(" ");
+      return Optional.of(new double[] {Double.parseDouble(parts[0]),
+          Double.parseDouble(parts[1])});
+    }
+
+    @Override
+    void prepare(KubernetesClient client, String namespace) {
+      client.resource(policyCrd(client)).create();
+    }
+
+    @Override
+    public void close() {
+      commands.close();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
   }
 
   /** Fabric8's mock server in CRUD mode, in this JVM; it has no server-side apply. */
@@ -137,21 +267,13 @@ abstract class ApiTarget implements AutoCloseable {
 
     @Override
     void prepare(KubernetesClient client, String namespace) {
-      try (InputStream in = ApiTarget.class.getResourceAsStream(CRD_RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath");
-        }
-        CustomResourceDefinition crd = client.getKubernetesSerialization()
-            .unmarshal(in, CustomResourceDefinition.class);
-        client.resource(crd).forceConflicts().fieldManager("mta-sts-bench").serverSideApply();
-        client.resource(crd).waitUntilCondition(c -> c.getStatus() != null
-            && c.getStatus().getConditions() != null
-            && c.getStatus().getConditions().stream().anyMatch(x ->
-                "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-            60, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      CustomResourceDefinition crd = policyCrd(client);
+      client.resource(crd).forceConflicts().fieldManager("mta-sts-bench").serverSideApply();
+      client.resource(crd).waitUntilCondition(c -> c.getStatus() != null
+          && c.getStatus().getConditions() != null
+          && c.getStatus().getConditions().stream().anyMatch(x ->
+              "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+          60, TimeUnit.SECONDS);
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
           .endMetadata().build()).create();
     }

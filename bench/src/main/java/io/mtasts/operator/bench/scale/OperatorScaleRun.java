@@ -103,13 +103,15 @@ final class OperatorScaleRun {
 
   void run() throws Exception {
     int n = settings.crs();
-    try (ApiTarget api = ApiTarget.choose();
+    try (ApiTarget api = ApiTarget.choose(settings.apiServerInProcess());
         KubernetesClient driver = api.client("mta-sts-bench-driver", null);
         KubernetesClient standInClient = api.client("mta-sts-bench-stand-in", null);
         RolloutStandIn standIn = new RolloutStandIn(standInClient)) {
       log.println("API server: " + api.describe());
       figures.info(null, "API server", api.serverSideApply()
-          ? "real (KUBECONFIG), server-side apply" : "mock, same JVM, no server-side apply");
+          ? "real (KUBECONFIG), server-side apply"
+          : "mock, " + (settings.apiServerInProcess() ? "same JVM" : "own JVM")
+              + ", no server-side apply");
       api.prepare(driver, namespace);
       standIn.watch(namespace);
       try {
@@ -212,15 +214,20 @@ final class OperatorScaleRun {
       }
       double heap = ProcessMemory.heapAfterGcMib();
       double rss = ProcessMemory.rssMib();
-      boolean mock = !api.serverSideApply();
-      figures.atMost("heap_mib", "heap after full GC, " + n + " CRs"
-          + (mock ? " (operator + mock server)" : ""), heap, 256, " MiB");
+      String with = settings.apiServerInProcess() && !api.serverSideApply()
+          ? " (operator + mock API server)" : " (operator JVM)";
+      figures.atMost("heap_mib", "heap after full GC, " + n + " CRs" + with, heap, 256, " MiB");
       figures.info("operator_heap_mib", "  of which the operator (heap with it - without)",
           heap - heapWithoutOperator, " MiB");
-      figures.info("apiserver_heap_mib", "  the rest: API server, stand-in, driver",
-          heapWithoutOperator, " MiB");
-      figures.atMost("rss_mib", "RSS of the JVM, " + n + " CRs", rss, 512, " MiB");
+      figures.info("rest_heap_mib", "  the rest: stand-in, driver"
+          + (settings.apiServerInProcess() ? ", API server" : ""), heapWithoutOperator, " MiB");
+      figures.atMost("rss_mib", "RSS" + with + ", " + n + " CRs", rss, 512, " MiB");
       figures.info("xmx_mib", "max heap (-Xmx)", ProcessMemory.maxHeapMib(), " MiB");
+      api.ownMemoryMib().ifPresent(m -> {
+        figures.info("apiserver_heap_mib", "mock API server JVM: heap after full GC", m[0],
+            " MiB");
+        figures.info("apiserver_rss_mib", "mock API server JVM: RSS", m[1], " MiB");
+      });
     } finally {
       watch.close();
     }

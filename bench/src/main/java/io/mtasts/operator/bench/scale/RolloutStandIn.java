@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Plays the parts of a cluster the mock API server lacks: the Deployment controller and kubelet
  * (a policy web server Deployment that appears or changes is marked rolled out) and the pods
- * themselves (the probe gets the policy bytes the ConfigMap held at that rollout). It works
+ * themselves (the probe gets the policy bytes the ConfigMap held at that rollout, known from a
+ * watch of the ConfigMaps as the kubelet knows mounted ones). It works
  * through its own client, so its requests are never counted as the operator's; it counts its own
  * writes so the API server's total can be checked against the operator's tally.
  */
@@ -34,10 +35,13 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
 
   private final KubernetesClient client;
   private final Map<String, byte[]> servedByChild = new ConcurrentHashMap<>();
+  /** The policy each ConfigMap holds, as the kubelet's watch of mounted ConfigMaps knows it. */
+  private final Map<String, byte[]> configured = new ConcurrentHashMap<>();
   private final ExecutorService workers;
   private final LongAdder writes = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private Watch watch;
+  private Watch configWatch;
 
   RolloutStandIn(KubernetesClient client) {
     this.client = client;
@@ -49,8 +53,26 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
     });
   }
 
-  /** Starts watching the operator's Deployments in {@code namespace}. */
+  /** Starts watching the operator's ConfigMaps and Deployments in {@code namespace}. */
   RolloutStandIn watch(String namespace) {
+    configWatch = client.configMaps().inNamespace(namespace)
+        .withLabel(ChildNames.MANAGED_BY_LABEL, ChildNames.MANAGED_BY)
+        .watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ConfigMap config) {
+            String key = config.getMetadata().getNamespace() + "/"
+                + config.getMetadata().getName();
+            if (action == Action.DELETED) {
+              configured.remove(key);
+            } else if (config.getData() != null
+                && config.getData().get(WebServerConfig.POLICY_KEY) != null) {
+              configured.put(key, policyBytes(config));
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        });
     watch = client.apps().deployments().inNamespace(namespace)
         .withLabel(ChildNames.MANAGED_BY_LABEL, ChildNames.MANAGED_BY)
         .watch(new Watcher<>() {
@@ -76,15 +98,20 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
         && Objects.equals(status.getUpdatedReplicas(), replicas)) {
       return;
     }
+    String key = meta.getNamespace() + "/" + meta.getName();
     try {
-      ConfigMap config = client.configMaps().inNamespace(meta.getNamespace())
-          .withName(meta.getName()).get();
-      if (config == null) {
-        return;
+      byte[] policy = configured.get(key);
+      if (policy == null) {
+        // the ConfigMap's watch event has not arrived yet
+        ConfigMap config = client.configMaps().inNamespace(meta.getNamespace())
+            .withName(meta.getName()).get();
+        if (config == null) {
+          return;
+        }
+        policy = policyBytes(config);
       }
       // the pods serve the new bytes before the rollout is reported complete
-      servedByChild.put(meta.getNamespace() + "/" + meta.getName(),
-          config.getData().get(WebServerConfig.POLICY_KEY).getBytes(StandardCharsets.US_ASCII));
+      servedByChild.put(key, policy);
       deployment.setStatus(new DeploymentStatusBuilder()
           .withObservedGeneration(generation)
           .withReplicas(replicas)
@@ -98,6 +125,10 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
       // a newer version arrived meanwhile; its own event rolls it out
       failures.increment();
     }
+  }
+
+  private static byte[] policyBytes(ConfigMap config) {
+    return config.getData().get(WebServerConfig.POLICY_KEY).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
@@ -121,6 +152,9 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
   public void close() {
     if (watch != null) {
       watch.close();
+    }
+    if (configWatch != null) {
+      configWatch.close();
     }
     workers.shutdownNow();
     try {

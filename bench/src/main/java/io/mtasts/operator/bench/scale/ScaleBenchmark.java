@@ -13,14 +13,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Settings (environment): BENCH_CRS (default 1000), BENCH_VERIFY_DOMAINS (default BENCH_CRS),
  * BENCH_VERIFY_CONCURRENCY (default 32), BENCH_PHASE_TIMEOUT (seconds one phase may take, default
- * 180), BENCH_SKIP (operator or verify), KUBECONFIG (run against that cluster instead of the
- * in-process mock API server).
+ * 180), BENCH_SKIP (operator or verify), BENCH_APISERVER (process: the mock API server in a JVM
+ * of its own, the default; inprocess: in this one), KUBECONFIG (run against that cluster instead
+ * of the mock API server).
  */
 public final class ScaleBenchmark {
 
   /** What to run, from the environment. */
   record Settings(int crs, int verifyDomains, int verifyConcurrency, Duration phaseTimeout,
-      String skip) {
+      String skip, boolean apiServerInProcess) {
 
     static Settings from(Map<String, String> env) {
       int crs = intOf(env, "BENCH_CRS", 1000, 1);
@@ -28,7 +29,8 @@ public final class ScaleBenchmark {
           intOf(env, "BENCH_VERIFY_DOMAINS", crs, 1),
           intOf(env, "BENCH_VERIFY_CONCURRENCY", 32, 1),
           Duration.ofSeconds(intOf(env, "BENCH_PHASE_TIMEOUT", 180, 1)),
-          env.getOrDefault("BENCH_SKIP", "").toLowerCase(Locale.ROOT));
+          env.getOrDefault("BENCH_SKIP", "").toLowerCase(Locale.ROOT),
+          "inprocess".equals(env.getOrDefault("BENCH_APISERVER", "process")));
     }
 
     private static int intOf(Map<String, String> env, String key, int fallback, int min) {
