@@ -9,6 +9,9 @@
 #   BENCH_SKIP=verify bench/run.sh       only the operator (or BENCH_SKIP=operator)
 #   BENCH_JFR=1 bench/run.sh             also record a JFR profile to bench/target/scale.jfr
 #   BENCH_HEAP=384m                      the operator JVM's -Xmx (default 384m)
+#   BENCH_GC=serial                      its collector: serial (default, as in the chart's pod),
+#                                        g1 or parallel
+#   BENCH_JAVA_OPTS=...                  more options for the operator JVM
 #   MVN_ARGS=-o bench/run.sh             build offline
 #   BENCH_DEBUG=1                        print a status whose content changed on the restart
 #   KUBECONFIG=... bench/run.sh          against that cluster: a namespace mtasts-bench-* is
@@ -27,7 +30,17 @@ if [[ "${BENCH_NO_BUILD:-}" != 1 || ! -f "$jar" ]]; then
   mvn -B -q -P bench -pl bench -am package -DskipTests ${MVN_ARGS:-} >&2
 fi
 
-jvm=(-Xmx"${BENCH_HEAP:-384m}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError)
+# The operator's JVM as the chart runs it: a 512Mi memory limit with -XX:MaxRAMPercentage=75 is a
+# 384 MiB heap, and below 1792 MB of memory the JVM chooses the serial collector by itself.
+case "${BENCH_GC:-serial}" in
+  serial) gc=-XX:+UseSerialGC ;;
+  g1) gc=-XX:+UseG1GC ;;
+  parallel) gc=-XX:+UseParallelGC ;;
+  *) echo "BENCH_GC must be serial, g1 or parallel" >&2; exit 2 ;;
+esac
+jvm=(-Xmx"${BENCH_HEAP:-384m}" "$gc" -XX:+ExitOnOutOfMemoryError)
+# shellcheck disable=SC2206  # BENCH_JAVA_OPTS is a word list
+jvm+=(${BENCH_JAVA_OPTS:-})
 if [[ "${BENCH_JFR:-}" == 1 ]]; then
   jvm+=(-XX:StartFlightRecording=filename=bench/target/scale.jfr,settings=profile)
 fi

@@ -126,6 +126,7 @@ final class OperatorScaleRun {
       throws Exception {
     PolicyProgress progress = new PolicyProgress();
     Watch watch = driver.resources(MtaStsPolicy.class).inNamespace(namespace).watch(progress);
+    double heapWithoutOperator = ProcessMemory.heapAfterGcMib();
     Instance first = new Instance(api, standIn);
     log.printf("operator ready in %.2f s (no policies yet)%n", first.readySeconds);
     figures.info("ready_empty_s", "ready after start, no policies", first.readySeconds, " s");
@@ -157,6 +158,15 @@ final class OperatorScaleRun {
     }
     childrenCheck(driver, n);
 
+    if (standIn.failedWrites() > 0) {
+      figures.note(standIn.failedWrites() + " status updates of the stand-in failed (a newer"
+          + " Deployment arrived meanwhile and was marked instead)");
+    }
+    if (standIn.reverted() > 0) {
+      figures.note(standIn.reverted() + " rollouts the stand-in marked complete were marked"
+          + " incomplete again by the cluster's Deployment controller (no nodes run the pods);"
+          + " the operator's writes include its reaction to that");
+    }
     long operatorWrites = first.tally.writes();
     figures.atMost("writes_per_cr", "operator writes per new CR",
         (double) operatorWrites / n, 7, "");
@@ -180,14 +190,11 @@ final class OperatorScaleRun {
     }
     double heapLoaded = ProcessMemory.heapAfterGcMib();
     double rssLoaded = ProcessMemory.rssMib();
-    log.printf("heap after GC %.0f MiB, RSS %.0f MiB with %d CRs (operator running)%n",
-        heapLoaded, rssLoaded, n);
+    log.printf("heap after GC %.0f MiB, RSS %.0f MiB with %d CRs (operator running; before it"
+        + " started: %.0f MiB)%n", heapLoaded, rssLoaded, n, heapWithoutOperator);
 
     // --- restart: a full resync against the same API server must write nothing
     first.close();
-    double heapWithoutOperator = ProcessMemory.heapAfterGcMib();
-    log.printf("heap after GC without the operator (API server, stand-in, driver): %.0f MiB%n",
-        heapWithoutOperator);
     api.clearServerRequests();
     long standInBeforeRestart = standIn.writes();
     try (Instance second = new Instance(api, standIn)) {
@@ -214,12 +221,23 @@ final class OperatorScaleRun {
       }
       double heap = ProcessMemory.heapAfterGcMib();
       double rss = ProcessMemory.rssMib();
+      String nmt = ProcessMemory.nativeMemorySummary();
+      if (!nmt.isEmpty()) {
+        log.println(nmt);
+      }
+      if (System.getenv("BENCH_DEBUG") != null) {
+        log.println(ProcessMemory.heapHistogram(40));
+        java.util.Map<String, Long> meters = new java.util.TreeMap<>();
+        second.runtime.meterRegistry().getMeters().forEach(m -> meters.merge(
+            m.getId().getName() + " " + m.getId().getType(), 1L, Long::sum));
+        meters.forEach((k, v) -> log.println("meters " + v + " " + k));
+      }
       String with = settings.apiServerInProcess() && !api.serverSideApply()
           ? " (operator + mock API server)" : " (operator JVM)";
       figures.atMost("heap_mib", "heap after full GC, " + n + " CRs" + with, heap, 256, " MiB");
-      figures.info("operator_heap_mib", "  of which the operator (heap with it - without)",
+      figures.info("operator_heap_mib", "  of which the operator (heap now - before it started)",
           heap - heapWithoutOperator, " MiB");
-      figures.info("rest_heap_mib", "  the rest: stand-in, driver"
+      figures.info("rest_heap_mib", "  before the operator started: clients, stand-in, driver"
           + (settings.apiServerInProcess() ? ", API server" : ""), heapWithoutOperator, " MiB");
       figures.atMost("rss_mib", "RSS" + with + ", " + n + " CRs", rss, 512, " MiB");
       figures.info("xmx_mib", "max heap (-Xmx)", ProcessMemory.maxHeapMib(), " MiB");

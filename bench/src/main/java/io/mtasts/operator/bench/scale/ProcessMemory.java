@@ -39,6 +39,36 @@ final class ProcessMemory {
     return -1;
   }
 
+  /**
+   * The JVM's own account of its native memory by area, when it runs with
+   * -XX:NativeMemoryTracking=summary; empty otherwise.
+   */
+  static String nativeMemorySummary() {
+    try {
+      Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+          "vmNativeMemory", new Object[] {new String[] {"summary", "scale=MB"}},
+          new String[] {String[].class.getName()});
+      String text = String.valueOf(out);
+      return text.contains("not enabled") ? "" : text;
+    } catch (javax.management.JMException e) {
+      return "";
+    }
+  }
+
+  /** The classes with the most live bytes on the heap, as jmap -histo:live shows them. */
+  static String heapHistogram(int lines) {
+    try {
+      Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+          "gcClassHistogram", new Object[] {new String[0]},
+          new String[] {String[].class.getName()});
+      return String.join("\n", String.valueOf(out).lines().limit(lines + 3L).toList());
+    } catch (javax.management.JMException e) {
+      return "";
+    }
+  }
+
   static long maxHeapMib() {
     return Math.round(Runtime.getRuntime().maxMemory() / MIB);
   }

@@ -40,6 +40,8 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
   private final ExecutorService workers;
   private final LongAdder writes = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final LongAdder reverted = new LongAdder();
+  private final Map<String, Long> markedGeneration = new ConcurrentHashMap<>();
   private Watch watch;
   private Watch configWatch;
 
@@ -95,10 +97,17 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
     var status = deployment.getStatus();
     int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
     if (status != null && Objects.equals(status.getObservedGeneration(), generation)
-        && Objects.equals(status.getUpdatedReplicas(), replicas)) {
+        && Objects.equals(status.getUpdatedReplicas(), replicas)
+        && Objects.equals(status.getAvailableReplicas(), replicas)) {
       return;
     }
     String key = meta.getNamespace() + "/" + meta.getName();
+    if (Objects.equals(markedGeneration.get(key), generation)) {
+      // a real Deployment controller (a cluster without nodes) put back what it sees; marking
+      // again would start a tug of war
+      reverted.increment();
+      return;
+    }
     try {
       byte[] policy = configured.get(key);
       if (policy == null) {
@@ -120,6 +129,7 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
           .withAvailableReplicas(replicas)
           .build());
       client.resource(deployment).updateStatus();
+      markedGeneration.put(key, generation);
       writes.increment();
     } catch (KubernetesClientException e) {
       // a newer version arrived meanwhile; its own event rolls it out
@@ -146,6 +156,11 @@ final class RolloutStandIn implements ServedPolicyProbe, AutoCloseable {
 
   long failedWrites() {
     return failures.sum();
+  }
+
+  /** Rollouts marked complete that something else marked incomplete again afterwards. */
+  long reverted() {
+    return reverted.sum();
   }
 
   @Override
