@@ -3,6 +3,7 @@ package io.mtasts.operator.reconciler;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -11,6 +12,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -138,17 +140,43 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
 
     status.setConditions(conditions.toList());
     status.setObservedGeneration(generation);
-    UpdateControl<MtaStsPolicy> control;
-    if (status.equals(before)) {
-      control = UpdateControl.noUpdate();
-    } else {
+    if (!status.equals(before)) {
+      writeStatus(policy, status, context);
       events.recordTransitions(policy, before == null ? null : before.getConditions(),
           status.getConditions());
-      policy.setStatus(status);
-      control = UpdateControl.patchStatus(policy);
     }
+    UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
     outcome.next().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * Writes status (with the resourceVersion read, retried on a conflict) and puts the API
+   * server's answer into JOSDK's cache of policies. A status patched through UpdateControl is not
+   * cached: a reconcile that follows at once, such as the one a finished verification asks for,
+   * would start from the informer's older copy, write the same status again and repeat its Events
+   * (and, with JSON patches, apply a list insertion twice).
+   */
+  private static void writeStatus(
+      MtaStsPolicy policy, MtaStsPolicyStatus status, Context<MtaStsPolicy> context) {
+    boolean ssa = context.getControllerConfiguration().getConfigurationService()
+        .useSSAToPatchPrimaryResource();
+    if (ssa) {
+      MtaStsPolicy applied = new MtaStsPolicy();
+      applied.setMetadata(new ObjectMetaBuilder()
+          .withName(policy.getMetadata().getName())
+          .withNamespace(policy.getMetadata().getNamespace())
+          .build());
+      applied.setStatus(status);
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
+    } else {
+      // a whole replacement: API servers without server-side apply (the mock server of tests and
+      // the demo) merge lists of a merge patch instead of replacing them
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
+        p.setStatus(status);
+        return p;
+      });
+    }
   }
 
   /** What a reconcile found, beyond the status it wrote: when to look again, if at all. */

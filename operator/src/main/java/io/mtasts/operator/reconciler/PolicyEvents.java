@@ -20,6 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Kubernetes Events for a policy, one per condition transition, so {@code kubectl describe}
  * shows what changed and when without repeating steady state.
+ *
+ * <p>A transition is a change between known statuses (True and False), or a problem appearing.
+ * The first statuses of a condition that are not problems are not Events: a new policy rolling
+ * out, verification pending (Unknown), a first verification that passes, an existing Secret in
+ * use. They are in status, and recording them cost a new policy seven Events (seven writes) of
+ * which five were Warnings about nothing wrong. Progress (a rollout, an issuance) is Normal; only
+ * problems are Warnings.
  */
 public class PolicyEvents {
 
@@ -27,6 +34,8 @@ public class PolicyEvents {
   static final String COMPONENT = "mta-sts-operator";
   /** Conditions whose True status is the bad news. */
   private static final Set<String> TRUE_IS_WARNING = Set.of(ConditionTypes.PAUSED);
+  /** Reasons of a False status that is work under way, not a problem. */
+  private static final Set<String> PROGRESS = Set.of("RollingOut", "Issuing");
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -38,11 +47,25 @@ public class PolicyEvents {
 
   public void recordTransitions(MtaStsPolicy policy, List<Condition> before, List<Condition> after) {
     for (Condition c : StatusConditions.transitions(before, after)) {
+      if (StatusConditions.UNKNOWN.equals(c.getStatus())) {
+        continue;
+      }
       boolean good = StatusConditions.TRUE.equals(c.getStatus())
           != TRUE_IS_WARNING.contains(c.getType());
-      record(policy, good ? "Normal" : "Warning", c.getReason(),
+      boolean problem = !good && !PROGRESS.contains(c.getReason());
+      if (!wasKnown(before, c.getType()) && !problem) {
+        continue;
+      }
+      record(policy, problem ? "Warning" : "Normal", c.getReason(),
           c.getType() + " is " + c.getStatus() + ": " + c.getMessage());
     }
+  }
+
+  /** Whether the condition had a True or False status before. */
+  private static boolean wasKnown(List<Condition> before, String type) {
+    return before != null && before.stream().anyMatch(b -> type.equals(b.getType())
+        && (StatusConditions.TRUE.equals(b.getStatus())
+            || StatusConditions.FALSE.equals(b.getStatus())));
   }
 
   /** Writes one Event; a failure is logged, never fails the reconcile. */
