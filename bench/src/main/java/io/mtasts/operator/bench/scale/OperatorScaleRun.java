@@ -136,6 +136,13 @@ final class OperatorScaleRun {
 
     // --- N policies at once, as from one kubectl apply of a directory
     log.printf("creating %d MtaStsPolicy resources in %s ...%n", n, namespace);
+    double cpu0 = ProcessMemory.cpuSeconds();
+    double jit0 = ProcessMemory.jitSeconds();
+    double gc0 = ProcessMemory.gcSeconds();
+    int threads0 = java.lang.management.ManagementFactory.getThreadMXBean()
+        .getTotalStartedThreadCount() > Integer.MAX_VALUE ? 0 : (int) java.lang.management
+        .ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+    double apiCpu0 = api.ownCpuSeconds();
     long t0 = System.nanoTime();
     createAll(driver, n);
     double createdSeconds = (System.nanoTime() - t0) / 1e9;
@@ -144,6 +151,12 @@ final class OperatorScaleRun {
     boolean verified = await(() -> progress.verified.size() >= n, settings.phaseTimeout());
     double verifiedSeconds = (System.nanoTime() - t0) / 1e9;
     awaitQuiet(first);
+    double cpu = ProcessMemory.cpuSeconds() - cpu0;
+    if (System.getenv("BENCH_DEBUG") != null) {
+      ProcessMemory.cpuByThread().stream().limit(15).forEach(e ->
+          log.printf("cpu %7.2f s  %s%n", e.getValue(), e.getKey()));
+    }
+    double apiCpu = api.ownCpuSeconds() - apiCpu0;
     log.printf("created in %.1f s; served %d/%d in %.1f s; verified %d/%d in %.1f s%n",
         createdSeconds, progress.served.size(), n, servedSeconds, progress.verified.size(), n,
         verifiedSeconds);
@@ -152,6 +165,18 @@ final class OperatorScaleRun {
         served ? servedSeconds : Double.NaN, 60, " s");
     figures.info("verified_all_s", "... and the first verification in status",
         verified ? verifiedSeconds : Double.NaN, " s");
+    figures.info("operator_cpu_s", "CPU time of the operator JVM meanwhile (with stand-in,"
+        + " driver)", cpu, " s");
+    figures.info(null, "  of which JIT compilation / GC", Figures.format(
+        ProcessMemory.jitSeconds() - jit0) + " s / " + Figures.format(
+        ProcessMemory.gcSeconds() - gc0) + " s");
+    figures.info("threads_started", "threads started in the operator JVM meanwhile",
+        java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount()
+            - threads0, "");
+    if (!Double.isNaN(apiCpu)) {
+      figures.info("apiserver_cpu_s", "CPU time of the mock API server JVM meanwhile", apiCpu,
+          " s");
+    }
     if (!served) {
       figures.note("only " + progress.served.size() + " of " + n + " CRs were served within "
           + settings.phaseTimeout().toSeconds() + " s");

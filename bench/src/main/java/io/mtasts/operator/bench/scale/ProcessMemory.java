@@ -5,7 +5,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The memory figures of this JVM: heap in use after a full collection, and resident size. */
+/**
+ * The resource figures of this JVM: heap in use after a full collection, resident size, CPU time.
+ */
 final class ProcessMemory {
 
   private static final double MIB = 1024.0 * 1024.0;
@@ -67,6 +69,55 @@ final class ProcessMemory {
     } catch (javax.management.JMException e) {
       return "";
     }
+  }
+
+  /** CPU time this JVM has used so far, in seconds. */
+  static double cpuSeconds() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
+  }
+
+  /** Time the JIT compilers have spent so far, in seconds (their threads' CPU, roughly). */
+  static double jitSeconds() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() / 1000.0 : Double.NaN;
+  }
+
+  /** Time spent in garbage collection so far, in seconds. */
+  static double gcSeconds() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum() / 1000.0;
+  }
+
+  /**
+   * CPU seconds by thread name (digits folded), from /proc, so JIT and GC threads count too;
+   * the largest first. Linux only; empty elsewhere.
+   */
+  static java.util.List<java.util.Map.Entry<String, Double>> cpuByThread() {
+    java.util.Map<String, Double> byName = new java.util.HashMap<>();
+    double tick = 100.0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+              .replaceAll("[0-9]+", "N");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick;
+          byName.merge(name, seconds, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return java.util.List.of();
+    }
+    return byName.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).toList();
   }
 
   static long maxHeapMib() {
