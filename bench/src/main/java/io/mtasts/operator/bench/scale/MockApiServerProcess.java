@@ -33,9 +33,9 @@ public final class MockApiServerProcess {
             api.clearRequests();
             out.println("ok");
           }
-          case "heap" -> out.println(ProcessMemory.heapAfterGcMib() + " "
-              + ProcessMemory.rssMib());
-          case "cpu" -> out.println(ProcessMemory.cpuSeconds());
+          case "heap" -> out.println(JvmUsage.heapAfterGcMib() + " "
+              + JvmUsage.rssMib());
+          case "cpu" -> out.println(JvmUsage.cpuSeconds());
           default -> out.println("unknown command " + line);
         }
       }
