@@ -1,5 +1,6 @@
 package io.mtasts.operator.cli;
 
+import io.mtasts.operator.runtime.CommonPoolParallelism;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    CommonPoolParallelism.atLeastTwo();
     System.exit(execute(args));
   }
 

@@ -24,6 +24,7 @@ public class CrdPresence {
   private final Duration recheckAbsent;
   private final Map<String, Instant> absentUntil = new ConcurrentHashMap<>();
   private final Map<String, Boolean> present = new ConcurrentHashMap<>();
+  private final Map<String, Object> lookups = new ConcurrentHashMap<>();
 
   public CrdPresence(KubernetesClient client, Clock clock, Duration recheckAbsent) {
     this.client = client;
@@ -35,19 +36,25 @@ public class CrdPresence {
     if (present.containsKey(crdName)) {
       return true;
     }
-    Instant until = absentUntil.get(crdName);
-    Instant now = clock.instant();
-    if (until != null && now.isBefore(until)) {
-      return false;
+    // one lookup per name at a time: after a start, every reconcile thread asks at once
+    synchronized (lookups.computeIfAbsent(crdName, name -> new Object())) {
+      if (present.containsKey(crdName)) {
+        return true;
+      }
+      Instant until = absentUntil.get(crdName);
+      Instant now = clock.instant();
+      if (until != null && now.isBefore(until)) {
+        return false;
+      }
+      boolean found = lookUp(crdName);
+      if (found) {
+        present.put(crdName, true);
+        absentUntil.remove(crdName);
+      } else {
+        absentUntil.put(crdName, now.plus(recheckAbsent));
+      }
+      return found;
     }
-    boolean found = lookUp(crdName);
-    if (found) {
-      present.put(crdName, true);
-      absentUntil.remove(crdName);
-    } else {
-      absentUntil.put(crdName, now.plus(recheckAbsent));
-    }
-    return found;
   }
 
   protected boolean lookUp(String crdName) {

@@ -78,6 +78,11 @@ abstract class ApiTarget implements AutoCloseable {
     return inProcess ? new Mock() : new MockProcess();
   }
 
+  /** CPU seconds the API server's own JVM has used, when it has one. */
+  double ownCpuSeconds() {
+    return Double.NaN;
+  }
+
   /** The heap after GC and RSS of the API server's own JVM, in MiB, when it has one. */
   Optional<double[]> ownMemoryMib() {
     return Optional.empty();
@@ -165,6 +170,11 @@ abstract class ApiTarget implements AutoCloseable {
     @Override
     void clearServerRequests() {
       ask("clear");
+    }
+
+    @Override
+    double ownCpuSeconds() {
+      return Double.parseDouble(ask("cpu").trim());
     }
 
     @Override

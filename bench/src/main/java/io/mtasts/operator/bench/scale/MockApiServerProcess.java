@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * The mock API server in a JVM of its own, so that the benchmark's JVM holds the operator and
  * little else and its heap and RSS are the operator's. Prints {@code URL <master url>}, then
  * answers one command per line on standard input: {@code writes} (write requests seen so far),
- * {@code clear} (forget them), {@code heap} (heap after GC in MiB, RSS in MiB). Ends with its
- * input.
+ * {@code clear} (forget them), {@code heap} (heap after GC in MiB, RSS in MiB), {@code cpu}
+ * (CPU seconds used). Ends with its input.
  */
 public final class MockApiServerProcess {
 
@@ -33,8 +33,9 @@ public final class MockApiServerProcess {
             api.clearRequests();
             out.println("ok");
           }
-          case "heap" -> out.println(ProcessMemory.heapAfterGcMib() + " "
-              + ProcessMemory.rssMib());
+          case "heap" -> out.println(JvmUsage.heapAfterGcMib() + " "
+              + JvmUsage.rssMib());
+          case "cpu" -> out.println(JvmUsage.cpuSeconds());
           default -> out.println("unknown command " + line);
         }
       }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,12 +46,15 @@ import java.util.function.BooleanSupplier;
 final class OperatorScaleRun {
 
   static final String NAMESPACE_PREFIX = "mtasts-bench";
+  /** The operator counts as settled when it has sent no request for this long. */
   private static final Duration QUIET = Duration.ofSeconds(2);
 
   private final ScaleBenchmark.Settings settings;
   private final Figures figures;
   private final PrintStream log;
   private final String namespace;
+  private final boolean debug = System.getenv("BENCH_DEBUG") != null;
+  private final Map<String, String> statusSeen = new ConcurrentHashMap<>();
 
   OperatorScaleRun(ScaleBenchmark.Settings settings, Figures figures, PrintStream log,
       String namespace) {
@@ -60,7 +64,7 @@ final class OperatorScaleRun {
     this.namespace = namespace;
   }
 
-  /** One operator instance with its tally and verifier double. */
+  /** One operator instance, started and ready, with its own tally and verifier stand-in. */
   private final class Instance implements AutoCloseable {
     final RequestTally tally = new RequestTally();
     final PassingVerifier verifier = new PassingVerifier();
@@ -102,7 +106,6 @@ final class OperatorScaleRun {
   }
 
   void run() throws Exception {
-    int n = settings.crs();
     try (ApiTarget api = ApiTarget.choose(settings.apiServerInProcess());
         KubernetesClient driver = api.client("mta-sts-bench-driver", null);
         KubernetesClient standInClient = api.client("mta-sts-bench-stand-in", null);
@@ -114,27 +117,34 @@ final class OperatorScaleRun {
               + ", no server-side apply");
       api.prepare(driver, namespace);
       standIn.watch(namespace);
+      PolicyProgress progress = new PolicyProgress();
+      Watch watch = driver.resources(MtaStsPolicy.class).inNamespace(namespace).watch(progress);
       try {
-        runPhases(api, driver, standIn, n);
+        double heapBefore = JvmUsage.heapAfterGcMib();
+        try (Instance first = new Instance(api, standIn)) {
+          log.printf("operator ready in %.2f s (no policies yet)%n", first.readySeconds);
+          figures.info("ready_empty_s", "ready after start, no policies", first.readySeconds,
+              " s");
+          reconcileNewPolicies(api, driver, standIn, progress, first);
+        }
+        restart(api, driver, standIn, heapBefore);
       } finally {
+        watch.close();
         api.cleanUp(driver, namespace);
       }
     }
   }
 
-  private void runPhases(ApiTarget api, KubernetesClient driver, RolloutStandIn standIn, int n)
-      throws Exception {
-    PolicyProgress progress = new PolicyProgress();
-    Watch watch = driver.resources(MtaStsPolicy.class).inNamespace(namespace).watch(progress);
-    double heapWithoutOperator = ProcessMemory.heapAfterGcMib();
-    Instance first = new Instance(api, standIn);
-    log.printf("operator ready in %.2f s (no policies yet)%n", first.readySeconds);
-    figures.info("ready_empty_s", "ready after start, no policies", first.readySeconds, " s");
+  /** N policies created at once, as by one kubectl apply of a directory, until all are served. */
+  private void reconcileNewPolicies(ApiTarget api, KubernetesClient driver,
+      RolloutStandIn standIn, PolicyProgress progress, Instance operator) throws Exception {
+    int n = settings.crs();
     api.clearServerRequests();
-    first.tally.reset();
+    operator.tally.reset();
     long standInWritesBefore = standIn.writes();
+    JvmUsage.Counters usageBefore = JvmUsage.Counters.now();
+    double apiCpuBefore = api.ownCpuSeconds();
 
-    // --- N policies at once, as from one kubectl apply of a directory
     log.printf("creating %d MtaStsPolicy resources in %s ...%n", n, namespace);
     long t0 = System.nanoTime();
     createAll(driver, n);
@@ -143,21 +153,37 @@ final class OperatorScaleRun {
     double servedSeconds = (System.nanoTime() - t0) / 1e9;
     boolean verified = await(() -> progress.verified.size() >= n, settings.phaseTimeout());
     double verifiedSeconds = (System.nanoTime() - t0) / 1e9;
-    awaitQuiet(first);
-    log.printf("created in %.1f s; served %d/%d in %.1f s; verified %d/%d in %.1f s%n",
+    awaitQuiet(operator);
+    JvmUsage.Counters usage = JvmUsage.Counters.now().since(usageBefore);
+    double apiCpu = api.ownCpuSeconds() - apiCpuBefore;
+    log.printf("created in %.1f s; served %d/%d in %.1f s; served and verified %d/%d in %.1f s%n",
         createdSeconds, progress.served.size(), n, servedSeconds, progress.verified.size(), n,
         verifiedSeconds);
+    if (debug) {
+      JvmUsage.cpuByThread().stream().limit(15).forEach(e ->
+          log.printf("cpu %7.2f s  %s%n", e.getValue(), e.getKey()));
+    }
+
     figures.info("crs", "policies (CRs)", n, "");
     figures.atMost("reconcile_all_s", "all CRs served, status for their generation",
         served ? servedSeconds : Double.NaN, 60, " s");
-    figures.info("verified_all_s", "... and the first verification in status",
+    figures.info("verified_all_s", "... and Verified=True in status",
         verified ? verifiedSeconds : Double.NaN, " s");
     if (!served) {
       figures.note("only " + progress.served.size() + " of " + n + " CRs were served within "
           + settings.phaseTimeout().toSeconds() + " s");
     }
+    figures.info("operator_cpu_s", "CPU time of the operator JVM meanwhile (with stand-in,"
+        + " driver)", usage.cpuSeconds(), " s");
+    figures.info(null, "  of which JIT compilation / GC", Figures.format(usage.jitSeconds())
+        + " s / " + Figures.format(usage.gcSeconds()) + " s");
+    figures.info("threads_started", "threads started in the operator JVM meanwhile",
+        usage.threadsStarted(), "");
+    if (!Double.isNaN(apiCpu)) {
+      figures.info("apiserver_cpu_s", "CPU time of the mock API server JVM meanwhile", apiCpu,
+          " s");
+    }
     childrenCheck(driver, n);
-
     if (standIn.failedWrites() > 0) {
       figures.note(standIn.failedWrites() + " status updates of the stand-in failed (a newer"
           + " Deployment arrived meanwhile and was marked instead)");
@@ -167,97 +193,102 @@ final class OperatorScaleRun {
           + " incomplete again by the cluster's Deployment controller (no nodes run the pods);"
           + " the operator's writes include its reaction to that");
     }
-    long operatorWrites = first.tally.writes();
+
+    long operatorWrites = operator.tally.writes();
     figures.atMost("writes_per_cr", "operator writes per new CR",
         (double) operatorWrites / n, 7, "");
     figures.info("requests_per_cr", "operator requests per new CR (all verbs)",
-        (double) first.tally.total() / n, "");
-    printTally("requests while reconciling " + n + " new CRs", first.tally, n);
+        (double) operator.tally.total() / n, "");
+    printTally("requests while reconciling " + n + " new CRs", operator.tally, n);
     long standInWrites = standIn.writes() - standInWritesBefore;
     api.serverWrites().ifPresent(serverWrites -> {
-      long others = n + standInWrites;
-      String check = serverWrites - others == operatorWrites ? "agrees" : "DISAGREES";
+      long byOperator = serverWrites - n - standInWrites;
+      String check = byOperator == operatorWrites ? "agrees" : "DISAGREES";
       log.printf("server-side check: the API server saw %d writes = %d creates by the driver"
           + " + %d stand-in status updates + %d by the operator: %s with the operator's"
-          + " tally (%d)%n", serverWrites, n, standInWrites, serverWrites - others, check,
-          operatorWrites);
-      figures.info(null, "server-side count of operator writes", (serverWrites - others)
-          + " (" + check + ")");
+          + " tally (%d)%n", serverWrites, n, standInWrites, byOperator, check, operatorWrites);
+      figures.info(null, "server-side count of operator writes", byOperator + " (" + check
+          + ")");
     });
-
-    if (System.getenv("BENCH_DEBUG") != null) {
-      debugDump(driver, "after creation");
-    }
-    double heapLoaded = ProcessMemory.heapAfterGcMib();
-    double rssLoaded = ProcessMemory.rssMib();
-    log.printf("heap after GC %.0f MiB, RSS %.0f MiB with %d CRs (operator running; before it"
-        + " started: %.0f MiB)%n", heapLoaded, rssLoaded, n, heapWithoutOperator);
-
-    // --- restart: a full resync against the same API server must write nothing
-    first.close();
-    api.clearServerRequests();
-    long standInBeforeRestart = standIn.writes();
-    try (Instance second = new Instance(api, standIn)) {
-      log.printf("operator restarted, ready in %.2f s with %d CRs%n", second.readySeconds, n);
-      figures.atMost("ready_s", "ready after start, " + n + " CRs loaded",
-          second.readySeconds, 5, " s");
-      long r0 = System.nanoTime();
-      boolean resynced = await(() -> second.reconciles() >= n && second.verifier.calls() >= n,
-          settings.phaseTimeout());
-      double resyncSeconds = (System.nanoTime() - r0) / 1e9;
-      awaitQuiet(second);
-      figures.info("resync_s", "restart: every CR reconciled and verified again",
-          resynced ? resyncSeconds : Double.NaN, " s");
-      figures.atMost("noop_writes", "writes on a restart (no-op resync)",
-          second.tally.writes(), 0, "");
-      printTally("requests of the restarted operator (" + Figures.format(second.reconciles())
-          + " reconciles)", second.tally, n);
-      api.serverWrites().ifPresent(w -> figures.info(null,
-          "server-side writes during the resync (stand-in: "
-              + (standIn.writes() - standInBeforeRestart) + ")", Long.toString(w)));
-
-      if (System.getenv("BENCH_DEBUG") != null) {
-        debugDump(driver, "after restart");
-      }
-      double heap = ProcessMemory.heapAfterGcMib();
-      double rss = ProcessMemory.rssMib();
-      String nmt = ProcessMemory.nativeMemorySummary();
-      if (!nmt.isEmpty()) {
-        log.println(nmt);
-      }
-      if (System.getenv("BENCH_DEBUG") != null) {
-        log.println(ProcessMemory.heapHistogram(40));
-        java.util.Map<String, Long> meters = new java.util.TreeMap<>();
-        second.runtime.meterRegistry().getMeters().forEach(m -> meters.merge(
-            m.getId().getName() + " " + m.getId().getType(), 1L, Long::sum));
-        meters.forEach((k, v) -> log.println("meters " + v + " " + k));
-      }
-      String with = settings.apiServerInProcess() && !api.serverSideApply()
-          ? " (operator + mock API server)" : " (operator JVM)";
-      figures.atMost("heap_mib", "heap after full GC, " + n + " CRs" + with, heap, 256, " MiB");
-      figures.info("operator_heap_mib", "  of which the operator (heap now - before it started)",
-          heap - heapWithoutOperator, " MiB");
-      figures.info("rest_heap_mib", "  before the operator started: clients, stand-in, driver"
-          + (settings.apiServerInProcess() ? ", API server" : ""), heapWithoutOperator, " MiB");
-      figures.atMost("rss_mib", "RSS" + with + ", " + n + " CRs", rss, 512, " MiB");
-      figures.info("xmx_mib", "max heap (-Xmx)", ProcessMemory.maxHeapMib(), " MiB");
-      api.ownMemoryMib().ifPresent(m -> {
-        figures.info("apiserver_heap_mib", "mock API server JVM: heap after full GC", m[0],
-            " MiB");
-        figures.info("apiserver_rss_mib", "mock API server JVM: RSS", m[1], " MiB");
-      });
-    } finally {
-      watch.close();
+    if (debug) {
+      showStatus(driver, "after creation");
     }
   }
 
-  private final Map<String, String> debugBefore = new ConcurrentHashMap<>();
+  /**
+   * A restart against the same API server: every policy is reconciled (and verified) again and
+   * nothing may be written. Then the memory with N policies loaded.
+   */
+  private void restart(ApiTarget api, KubernetesClient driver, RolloutStandIn standIn,
+      double heapBefore) throws Exception {
+    int n = settings.crs();
+    api.clearServerRequests();
+    long standInWritesBefore = standIn.writes();
+    try (Instance operator = new Instance(api, standIn)) {
+      log.printf("operator restarted, ready in %.2f s with %d CRs%n", operator.readySeconds, n);
+      figures.atMost("ready_s", "ready after start, " + n + " CRs loaded",
+          operator.readySeconds, 5, " s");
+      long t0 = System.nanoTime();
+      boolean resynced = await(() -> operator.reconciles() >= n
+          && operator.verifier.calls() >= n, settings.phaseTimeout());
+      double resyncSeconds = (System.nanoTime() - t0) / 1e9;
+      awaitQuiet(operator);
+      figures.info("resync_s", "restart: every CR reconciled and verified again",
+          resynced ? resyncSeconds : Double.NaN, " s");
+      figures.atMost("noop_writes", "writes on a restart (no-op resync)",
+          operator.tally.writes(), 0, "");
+      printTally("requests of the restarted operator (" + Figures.format(operator.reconciles())
+          + " reconciles)", operator.tally, n);
+      api.serverWrites().ifPresent(w -> figures.info(null,
+          "server-side writes during the resync (stand-in: "
+              + (standIn.writes() - standInWritesBefore) + ")", Long.toString(w)));
+      if (debug) {
+        showStatus(driver, "after restart");
+      }
+      reportMemory(api, operator, heapBefore);
+    }
+  }
 
-  private void debugDump(KubernetesClient driver, String when) {
+  private void reportMemory(ApiTarget api, Instance operator, double heapBefore) {
+    int n = settings.crs();
+    double heap = JvmUsage.heapAfterGcMib();
+    double rss = JvmUsage.rssMib();
+    String nmt = JvmUsage.nativeMemorySummary();
+    if (!nmt.isEmpty()) {
+      log.println(nmt);
+    }
+    if (debug) {
+      log.println(JvmUsage.heapHistogram(40));
+      Map<String, Long> meters = new TreeMap<>();
+      operator.runtime.meterRegistry().getMeters().forEach(m -> meters.merge(
+          m.getId().getName() + " " + m.getId().getType(), 1L, Long::sum));
+      meters.forEach((k, v) -> log.println("meters " + v + " " + k));
+    }
+    String with = settings.apiServerInProcess() && !api.serverSideApply()
+        ? " (operator + mock API server)" : " (operator JVM)";
+    figures.atMost("heap_mib", "heap after full GC, " + n + " CRs" + with, heap, 256, " MiB");
+    figures.info("operator_heap_mib", "  of which the operator (heap now - before it started)",
+        heap - heapBefore, " MiB");
+    figures.info("rest_heap_mib", "  before the operator started: clients, stand-in, driver"
+        + (settings.apiServerInProcess() ? ", API server" : ""), heapBefore, " MiB");
+    figures.atMost("rss_mib", "RSS" + with + ", " + n + " CRs", rss, 512, " MiB");
+    figures.info("xmx_mib", "max heap (-Xmx)", JvmUsage.maxHeapMib(), " MiB");
+    api.ownMemoryMib().ifPresent(m -> {
+      figures.info("apiserver_heap_mib", "mock API server JVM: heap after full GC", m[0],
+          " MiB");
+      figures.info("apiserver_rss_mib", "mock API server JVM: RSS", m[1], " MiB");
+    });
+  }
+
+  /**
+   * BENCH_DEBUG: the first status whose content changed since the last call (a restart should
+   * change none), and the status and Events of the first policy.
+   */
+  private void showStatus(KubernetesClient driver, String when) {
     for (MtaStsPolicy p : driver.resources(MtaStsPolicy.class).inNamespace(namespace).list()
         .getItems()) {
       String yaml = driver.getKubernetesSerialization().asYaml(p.getStatus());
-      String old = debugBefore.put(p.getMetadata().getName(), yaml);
+      String old = statusSeen.put(p.getMetadata().getName(), yaml);
       if (old != null && !old.equals(yaml)) {
         log.println("=== status changed: " + p.getMetadata().getName() + "\n--- before\n" + old
             + "\n--- after\n" + yaml);
@@ -312,7 +343,7 @@ final class OperatorScaleRun {
         k.resource(), v, (double) v / n, k.isWrite() ? "  write" : ""));
   }
 
-  /** Waits until the operator has sent no request for a while. */
+  /** Waits until the operator has sent no request and started no reconcile for a while. */
   private void awaitQuiet(Instance instance) throws InterruptedException {
     long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
     double reconciles = instance.reconciles();
@@ -355,7 +386,7 @@ final class OperatorScaleRun {
     throw new IllegalStateException("the operator did not become ready within 60 s");
   }
 
-  /** Which policies are served, and verified, for their current generation. */
+  /** Which policies are served, and served and verified, for their current generation. */
   private static final class PolicyProgress implements Watcher<MtaStsPolicy> {
     final Set<String> served = ConcurrentHashMap.newKeySet();
     final Set<String> verified = ConcurrentHashMap.newKeySet();
@@ -368,10 +399,9 @@ final class OperatorScaleRun {
           p.getMetadata().getGeneration());
       if (current && isTrue(p, ConditionTypes.POLICY_SERVED)) {
         served.add(name);
-      }
-      if (current && isTrue(p, ConditionTypes.VERIFIED)
-          && isTrue(p, ConditionTypes.POLICY_SERVED)) {
-        verified.add(name);
+        if (isTrue(p, ConditionTypes.VERIFIED)) {
+          verified.add(name);
+        }
       }
     }
 

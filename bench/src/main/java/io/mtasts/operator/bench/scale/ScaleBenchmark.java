@@ -1,5 +1,6 @@
 package io.mtasts.operator.bench.scale;
 
+import io.mtasts.operator.runtime.CommonPoolParallelism;
 import io.mtasts.operator.runtime.LogSetup;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,6 +55,8 @@ public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    // as the operator's own main does
+    CommonPoolParallelism.atLeastTwo();
     LogSetup.apply("text", System.getenv().getOrDefault("BENCH_LOG_LEVEL", "WARN"));
     Settings settings = Settings.from(System.getenv());
     PrintStream log = System.out;
