@@ -268,14 +268,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED);
       return Optional.empty();
     }
+    if (status.getPolicyId() == null) {
+      // nothing is advertised yet, so nothing can be published or checked: a verification now
+      // would only report the records the user has not been told to publish
+      VerificationStatus.pending(conditions);
+      return Optional.empty();
+    }
     Duration interval = verificationInterval(policy);
     Expectations.Builder expected = Expectations.builder();
-    if (status.getPolicyId() != null) {
-      expected.id(status.getPolicyId());
-      byte[] served = status.getPolicy().getBytes(StandardCharsets.US_ASCII);
-      expected.policyBytes(served);
-      PolicyParser.parse(served).value().ifPresent(expected::policy);
-    }
+    expected.id(status.getPolicyId());
+    byte[] served = status.getPolicy().getBytes(StandardCharsets.US_ASCII);
+    expected.policyBytes(served);
+    PolicyParser.parse(served).value().ifPresent(expected::policy);
     plan.tlsRpt().ifPresent(r -> expected.tlsRptRecord(r.render()));
     Expectations expectations = expected.build();
     Object key = List.of(policy.getMetadata().getGeneration(), expectations);

@@ -10,6 +10,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -46,19 +47,29 @@ public class PolicyEvents {
   }
 
   public void recordTransitions(MtaStsPolicy policy, List<Condition> before, List<Condition> after) {
+    List<Condition> worth = new ArrayList<>();
     for (Condition c : StatusConditions.transitions(before, after)) {
       if (StatusConditions.UNKNOWN.equals(c.getStatus())) {
         continue;
       }
-      boolean good = StatusConditions.TRUE.equals(c.getStatus())
-          != TRUE_IS_WARNING.contains(c.getType());
-      boolean problem = !good && !PROGRESS.contains(c.getReason());
-      if (!wasKnown(before, c.getType()) && !problem) {
-        continue;
+      if (isProblem(c) || wasKnown(before, c.getType())) {
+        worth.add(c);
       }
-      record(policy, problem ? "Warning" : "Normal", c.getReason(),
+    }
+    // Ready sums up the others: when one of them has its own Event, Ready's would repeat it
+    if (worth.size() > 1) {
+      worth.removeIf(c -> ConditionTypes.READY.equals(c.getType()));
+    }
+    for (Condition c : worth) {
+      record(policy, isProblem(c) ? "Warning" : "Normal", c.getReason(),
           c.getType() + " is " + c.getStatus() + ": " + c.getMessage());
     }
+  }
+
+  private static boolean isProblem(Condition c) {
+    boolean good = StatusConditions.TRUE.equals(c.getStatus())
+        != TRUE_IS_WARNING.contains(c.getType());
+    return !good && !PROGRESS.contains(c.getReason());
   }
 
   /** Whether the condition had a True or False status before. */

@@ -56,7 +56,7 @@ final class VerificationStatus {
     for (String type : List.of(ConditionTypes.DNS_RECORDS_VERIFIED, ConditionTypes.VERIFIED)) {
       if (conditions.find(type).isEmpty()) {
         conditions.set(type, StatusConditions.UNKNOWN, "Pending",
-            "the first live verification is running");
+            "the first live verification runs once a policy is served");
       }
     }
   }

@@ -101,6 +101,24 @@ final class OperatorHarness implements AutoCloseable {
     return client.resource(policy).inNamespace(NAMESPACE).create();
   }
 
+  /**
+   * Changes a resource as a user's kubectl edit would: read, change, write, and again on a
+   * conflict with the operator's status writes.
+   */
+  MtaStsPolicy edit(String name, java.util.function.Consumer<MtaStsPolicy> change) {
+    for (int attempt = 0; ; attempt++) {
+      MtaStsPolicy current = get(name);
+      change.accept(current);
+      try {
+        return client.resource(current).update();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   MtaStsPolicy get(String name) {
     return client.resources(MtaStsPolicy.class).inNamespace(NAMESPACE).withName(name).get();
   }

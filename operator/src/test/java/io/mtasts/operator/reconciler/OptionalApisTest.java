@@ -123,9 +123,7 @@ class OptionalApisTest {
                 "v=TLSRPTv1; rua=mailto:tls@example.com"));
 
     // a new policy: the DNSEndpoint keeps the old id until the new bytes are served
-    MtaStsPolicy edit = cluster.get("example");
-    edit.getSpec().setMode(Mode.ENFORCE);
-    cluster.client.resource(edit).update();
+    cluster.edit("example", p -> p.getSpec().setMode(Mode.ENFORCE));
     cluster.awaitChild(ConfigMap.class, CHILD,
         cm -> cm.getData().get("mta-sts.txt").contains("enforce"));
     cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)
@@ -136,9 +134,7 @@ class OptionalApisTest {
     cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
         .getTargets().get(0).equals("v=STSv1; id=" + PolicyLifecycleTest.ENFORCE_ID));
 
-    MtaStsPolicy off = cluster.get("example");
-    off.getSpec().getDns().setExternalDns(false);
-    cluster.client.resource(off).update();
+    cluster.edit("example", p -> p.getSpec().getDns().setExternalDns(false));
     org.awaitility.Awaitility.await().atMost(OperatorHarness.TIMEOUT)
         .until(() -> cluster.child(DNSEndpoint.class, CHILD) == null);
   }
