@@ -77,8 +77,10 @@ public final class LocalApiServer implements AutoCloseable {
     }
   }
 
+  /** A client of this server, reading leniently as the operator's own clients do. */
   public KubernetesClient newClient() {
-    return server.createClient();
+    return server.createClient(b -> b.withKubernetesSerialization(
+        io.mtasts.operator.runtime.OperatorRuntime.readingSerialization()));
   }
 
   /** Installs the MtaStsPolicy CRD that the build generated (it is on the classpath). */

@@ -47,16 +47,8 @@ public final class OperatorRuntime implements AutoCloseable {
 
   private OperatorRuntime(Builder b) {
     this.config = b.config;
-    // the operator's own client, whatever it is given: reading tolerates fields it does not
-    // know (a resource written against a newer CRD), since failing to read one resource would
-    // stop the informer for all of them
-    KubernetesClientBuilder clientBuilder = new KubernetesClientBuilder()
-        .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false), true));
-    if (b.client != null) {
-      clientBuilder.withConfig(b.client.getConfiguration());
-    }
-    this.client = clientBuilder.build();
+    this.client = b.client != null ? b.client : new KubernetesClientBuilder()
+        .withKubernetesSerialization(readingSerialization()).build();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = b.clock;
     ServedPolicyProbe probe = b.probe != null ? b.probe
@@ -64,7 +56,7 @@ public final class OperatorRuntime implements AutoCloseable {
     boolean ssa = b.serverSideApply;
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
-          .withCloseClientOnStop(true)
+          .withCloseClientOnStop(b.client == null)
           .withSSABasedCreateUpdateMatchForDependentResources(ssa)
           .withUseSSAToPatchPrimaryResource(ssa)
           // per controller: per resource, JOSDK's timer alone cost about 20 KiB of heap and
@@ -113,6 +105,16 @@ public final class OperatorRuntime implements AutoCloseable {
     });
   }
 
+  /**
+   * The serialization an operator's client needs: reading tolerates fields it does not know (a
+   * resource written against a newer CRD), since failing to read one resource would stop the
+   * informer for all of them. Clients given to {@link Builder#client} should use it.
+   */
+  public static KubernetesSerialization readingSerialization() {
+    return new KubernetesSerialization(new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false), true);
+  }
+
   public static Builder builder(OperatorConfig config) {
     return new Builder(config);
   }
@@ -131,7 +133,7 @@ public final class OperatorRuntime implements AutoCloseable {
       this.config = Objects.requireNonNull(config);
     }
 
-    /** Where to connect: the operator makes its own client from this one's configuration. */
+    /** The client to use (built with {@link #readingSerialization()}); not closed on stop. */
     public Builder client(KubernetesClient client) {
       this.client = client;
       return this;

@@ -133,7 +133,8 @@ class ChartRbacE2E {
     all.putAll(settings);
     return OperatorRuntime.builder(OperatorConfig.from(
             Map.of("POD_NAME", "rbac-e2e", "POD_NAMESPACE", OperatorChart.NAMESPACE), all))
-        .client(new KubernetesClientBuilder().withConfig(config).build())
+        .client(new KubernetesClientBuilder().withConfig(config)
+            .withKubernetesSerialization(OperatorRuntime.readingSerialization()).build())
         .probe(new ProbeDouble())
         .verifier(new io.mtasts.operator.testing.VerifierDouble())
         .exitOnStopLeading(false)

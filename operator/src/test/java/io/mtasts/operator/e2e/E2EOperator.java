@@ -37,7 +37,8 @@ final class E2EOperator {
         "MTASTS_LEASE_NAME", "mta-sts-operator-e2e"));
     all.putAll(settings);
     KubernetesClient client = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(config).build()).build();
+        .withConfig(new ConfigBuilder(config).build())
+        .withKubernetesSerialization(OperatorRuntime.readingSerialization()).build();
     return OperatorRuntime.builder(OperatorConfig.from(env, all))
         .client(client)
         .probe(probe)

@@ -58,6 +58,8 @@ abstract class ApiTarget implements AutoCloseable {
         .build();
     return new KubernetesClientBuilder()
         .withConfig(config)
+        .withKubernetesSerialization(io.mtasts.operator.runtime.OperatorRuntime
+            .readingSerialization())
         .withHttpClientBuilderConsumer(b -> {
           if (tally != null) {
             b.addOrReplaceInterceptor("request-tally", tally);
