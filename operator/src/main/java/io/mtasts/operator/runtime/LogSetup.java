@@ -22,7 +22,11 @@ public final class LogSetup {
     Encoder<ILoggingEvent> encoder;
     if ("json".equals(format)) {
       JsonEncoder json = new JsonEncoder();
+      // the message as a reader wants it, with its arguments filled in, not the template
+      json.setWithMessage(false);
+      json.setWithFormattedMessage(true);
       json.setWithArguments(false);
+      json.setWithContext(false);
       json.setWithMarkers(false);
       json.setWithSequenceNumber(false);
       json.setWithNanoseconds(false);
