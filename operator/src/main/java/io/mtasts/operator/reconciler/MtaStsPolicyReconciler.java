@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,25 +130,40 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public UpdateControl<MtaStsPolicy> reconcile(
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    Outcome outcome = updateStatus(policy, context, (status, conditions) -> {
+      Outcome decided = decide(policy, context, status, conditions);
+      status.setObservedGeneration(generationOf(policy));
+      return decided;
+    });
+    UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
+    outcome.next().ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /**
+   * The one way status changes: {@code change} works on a copy of the current status and its
+   * conditions; the copy is written, and Events recorded for its transitions, only when it
+   * differs from what is stored.
+   */
+  private <T> T updateStatus(MtaStsPolicy policy, Context<MtaStsPolicy> context,
+      BiFunction<MtaStsPolicyStatus, StatusConditions, T> change) {
     MtaStsPolicyStatus before = policy.getStatus();
     MtaStsPolicyStatus status = before == null
         ? new MtaStsPolicyStatus() : SERIALIZATION.clone(before);
-    long generation = Objects.requireNonNullElse(policy.getMetadata().getGeneration(), 0L);
     StatusConditions conditions =
-        new StatusConditions(status.getConditions(), generation, clock.instant());
-
-    Outcome outcome = decide(policy, context, status, conditions);
-
+        new StatusConditions(status.getConditions(), generationOf(policy), clock.instant());
+    T result = change.apply(status, conditions);
     status.setConditions(conditions.toList());
-    status.setObservedGeneration(generation);
     if (!status.equals(before)) {
       writeStatus(policy, status, context);
       events.recordTransitions(policy, before == null ? null : before.getConditions(),
           status.getConditions());
     }
-    UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
-    outcome.next().ifPresent(control::rescheduleAfter);
-    return control;
+    return result;
+  }
+
+  private static long generationOf(MtaStsPolicy policy) {
+    return Objects.requireNonNullElse(policy.getMetadata().getGeneration(), 0L);
   }
 
   /**
@@ -426,22 +442,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public ErrorStatusUpdateControl<MtaStsPolicy> updateErrorStatus(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, Exception e) {
-    MtaStsPolicyStatus before = policy.getStatus();
-    MtaStsPolicyStatus status = before == null
-        ? new MtaStsPolicyStatus() : SERIALIZATION.clone(before);
-    long generation = Objects.requireNonNullElse(policy.getMetadata().getGeneration(), 0L);
-    StatusConditions conditions =
-        new StatusConditions(status.getConditions(), generation, clock.instant());
-    conditions.set(ConditionTypes.READY, false, "ReconcileError",
-        "applying the children failed and is retried: " + rootMessage(e));
-    status.setConditions(conditions.toList());
-    if (status.equals(before)) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    events.recordTransitions(policy, before == null ? null : before.getConditions(),
-        status.getConditions());
-    policy.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(policy);
+    updateStatus(policy, context, (status, conditions) ->
+        conditions.set(ConditionTypes.READY, false, "ReconcileError",
+            "applying the children failed and is retried: " + rootMessage(e)));
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private static String rootMessage(Throwable e) {
