@@ -97,10 +97,6 @@ public final class VerificationScheduler implements AutoCloseable {
     outcomes.keySet().removeIf(id -> !exists.test(id));
   }
 
-  public Map<ResourceID, Outcome> outcomes() {
-    return Map.copyOf(outcomes);
-  }
-
   @Override
   public void close() {
     pool.shutdownNow();

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
@@ -66,10 +65,6 @@ final class RealCluster implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  static Config configOf(KubernetesClient client) {
-    return client.getConfiguration();
   }
 
   MtaStsPolicy create(MtaStsPolicy policy) {
