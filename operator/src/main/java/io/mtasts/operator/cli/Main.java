@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
     description = "Serves, advertises and verifies MTA-STS policies for mail domains.",
     subcommands = {
       RunCommand.class,
-      DemoCommand.class,
       CheckCommand.class,
       LintCommand.class,
       RenderCommand.class,

@@ -74,6 +74,23 @@ class ImageBuildTest {
   }
 
   @Test
+  void theDockerBuildStageHasThePomOfEveryModuleTheParentLists() throws Exception {
+    Path root = OperatorChart.repositoryRoot();
+    Element parent = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(root.resolve("pom.xml").toFile()).getDocumentElement();
+    List<String> modules = texts(parent, "modules", "module");
+    List<String> ignore = Files.readAllLines(root.resolve("operator/Dockerfile.dockerignore"));
+
+    assertThat(modules).contains("operator");
+    for (String module : modules) {
+      assertThat(dockerfile).as("operator/Dockerfile copies %s/pom.xml", module)
+          .contains("COPY " + module + "/pom.xml " + module + "/");
+      assertThat(ignore).as("operator/Dockerfile.dockerignore lets %s/pom.xml through", module)
+          .contains("!" + module + "/pom.xml");
+    }
+  }
+
+  @Test
   void jibRunsOnlyWhenAskedSoThatABuildNeverPushesAnImage() {
     assertThat(jib.getElementsByTagName("executions").getLength()).isZero();
   }

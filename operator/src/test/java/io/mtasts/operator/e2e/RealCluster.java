@@ -6,17 +6,16 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.testing.RequiredComponent;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -91,16 +90,7 @@ final class RealCluster implements AutoCloseable {
 
   /** Plays the Deployment controller and kubelet: the current template is rolled out. */
   void markRolledOut(String name) {
-    Deployment d = awaitChild(Deployment.class, name, x -> true);
-    int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
-    d.setStatus(new DeploymentStatusBuilder()
-        .withObservedGeneration(d.getMetadata().getGeneration())
-        .withReplicas(replicas)
-        .withUpdatedReplicas(replicas)
-        .withReadyReplicas(replicas)
-        .withAvailableReplicas(replicas)
-        .build());
-    admin.resource(d).updateStatus();
+    RolloutStandIn.markRolledOut(admin, awaitChild(Deployment.class, name, x -> true));
   }
 
   @Override

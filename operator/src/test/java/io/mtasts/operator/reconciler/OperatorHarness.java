@@ -6,10 +6,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalApiServer;
+import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -151,16 +150,7 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Only the Deployment's status: the pods may still serve something else. */
   void markRolledOut(String childName) {
-    Deployment d = awaitChild(Deployment.class, childName, x -> true);
-    int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
-    d.setStatus(new DeploymentStatusBuilder()
-        .withObservedGeneration(Objects.requireNonNullElse(d.getMetadata().getGeneration(), 0L))
-        .withReplicas(replicas)
-        .withUpdatedReplicas(replicas)
-        .withReadyReplicas(replicas)
-        .withAvailableReplicas(replicas)
-        .build());
-    client.resource(d).inNamespace(NAMESPACE).updateStatus();
+    RolloutStandIn.markRolledOut(client, awaitChild(Deployment.class, childName, x -> true));
   }
 
   @Override

@@ -71,7 +71,7 @@ final class OperatorScaleRun {
     final OperatorRuntime runtime;
     final double readySeconds;
 
-    Instance(ApiTarget api, RolloutStandIn standIn) throws Exception {
+    Instance(ApiTarget api, StandInPods standIn) throws Exception {
       long t0 = System.nanoTime();
       KubernetesClient client = api.client("mta-sts-operator", tally);
       runtime = OperatorRuntime.builder(OperatorConfig.from(Map.of(), Map.of(
@@ -109,7 +109,7 @@ final class OperatorScaleRun {
     try (ApiTarget api = ApiTarget.choose(settings.apiServerInProcess());
         KubernetesClient driver = api.client("mta-sts-bench-driver", null);
         KubernetesClient standInClient = api.client("mta-sts-bench-stand-in", null);
-        RolloutStandIn standIn = new RolloutStandIn(standInClient)) {
+        StandInPods standIn = new StandInPods(standInClient)) {
       log.println("API server: " + api.describe());
       figures.info(null, "API server", api.serverSideApply()
           ? "real (KUBECONFIG), server-side apply"
@@ -137,7 +137,7 @@ final class OperatorScaleRun {
 
   /** N policies created at once, as by one kubectl apply of a directory, until all are served. */
   private void reconcileNewPolicies(ApiTarget api, KubernetesClient driver,
-      RolloutStandIn standIn, PolicyProgress progress, Instance operator) throws Exception {
+      StandInPods standIn, PolicyProgress progress, Instance operator) throws Exception {
     int n = settings.crs();
     api.clearServerRequests();
     operator.tally.reset();
@@ -219,7 +219,7 @@ final class OperatorScaleRun {
    * A restart against the same API server: every policy is reconciled (and verified) again and
    * nothing may be written. Then the memory with N policies loaded.
    */
-  private void restart(ApiTarget api, KubernetesClient driver, RolloutStandIn standIn,
+  private void restart(ApiTarget api, KubernetesClient driver, StandInPods standIn,
       double heapBefore) throws Exception {
     int n = settings.crs();
     api.clearServerRequests();

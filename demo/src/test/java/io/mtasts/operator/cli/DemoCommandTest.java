@@ -14,12 +14,12 @@ class DemoCommandTest {
   void servesVerifiesAndPrintsTheObjectsTheStatusAndTheRecords() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
+    var cl = DemoMain.commandLine();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
 
     long start = System.nanoTime();
-    int exit = cl.execute("demo");
+    int exit = cl.execute();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(exit).as(err.toString()).isZero();
@@ -32,5 +32,28 @@ class DemoCommandTest {
         .containsPattern("PASS +StsTxtRecord")
         .containsPattern("PASS +PolicyContent")
         .containsPattern("_mta-sts\\.example\\.com\\. TXT \"v=STSv1; id=[a-z2-7]{20}\"");
+  }
+
+  @Test
+  void helpNamesTheDemoJarAndItsOptions() {
+    StringWriter out = new StringWriter();
+    var cl = DemoMain.commandLine();
+    cl.setOut(new PrintWriter(out));
+
+    assertThat(cl.execute("--help")).isZero();
+    assertThat(out.toString())
+        .startsWith("Usage: mta-sts-demo ")
+        .contains("-f, --file=CR.yaml", "--timeout=DURATION", "--verbose");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsAUsageErrorNamingIt() {
+    StringWriter err = new StringWriter();
+    var cl = DemoMain.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+
+    assertThat(cl.execute("-f", "no-such-policy.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("mta-sts-demo: cannot read 'no-such-policy.yaml'");
   }
 }

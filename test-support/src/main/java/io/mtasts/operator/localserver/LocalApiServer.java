@@ -1,9 +1,12 @@
 package io.mtasts.operator.localserver;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -77,10 +80,14 @@ public final class LocalApiServer implements AutoCloseable {
     }
   }
 
-  /** A client of this server, reading leniently as the operator's own clients do. */
+  /**
+   * A client of this server, reading leniently as the operator's own clients do (fields it does
+   * not know are ignored, not an error).
+   */
   public KubernetesClient newClient() {
-    return server.createClient(b -> b.withKubernetesSerialization(
-        io.mtasts.operator.runtime.OperatorRuntime.readingSerialization()));
+    return server.createClient(b -> b.withKubernetesSerialization(new KubernetesSerialization(
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false),
+        true)));
   }
 
   /** Installs the MtaStsPolicy CRD that the build generated (it is on the classpath). */

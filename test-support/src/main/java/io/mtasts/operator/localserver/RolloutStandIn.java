@@ -1,0 +1,162 @@
+package io.mtasts.operator.localserver;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Plays the Deployment controller and the kubelet where there are none (the in-process API server,
+ * or a control plane without nodes): it writes a Deployment's status as the controller does once
+ * every replica of the current template is updated, ready and available.
+ *
+ * <p>Either once, for one Deployment ({@link #markRolledOut}), or for every Deployment with given
+ * labels in a namespace as it appears or changes ({@link #watch}). The watching form writes through
+ * the client it is given, so a caller counting another client's requests can tell them apart, and
+ * counts its own writes.
+ */
+public final class RolloutStandIn implements AutoCloseable {
+
+  /** What the pods of a Deployment do before its rollout is reported complete. */
+  @FunctionalInterface
+  public interface Pods {
+    /**
+     * Starts serving what {@code deployment} now runs, such as the policy its ConfigMap holds.
+     * Returns false when the pods cannot start yet; the rollout is then left incomplete until the
+     * Deployment's next change.
+     */
+    boolean start(Deployment deployment);
+  }
+
+  private final KubernetesClient client;
+  private final Pods pods;
+  private final ExecutorService workers;
+  private final LongAdder writes = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder reverted = new LongAdder();
+  private final Map<String, Long> markedGeneration = new ConcurrentHashMap<>();
+  private final Watch watch;
+
+  private RolloutStandIn(KubernetesClient client, String namespace, Map<String, String> labels,
+      Pods pods) {
+    this.client = client;
+    this.pods = pods;
+    AtomicInteger n = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "rollout-stand-in-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.watch = client.apps().deployments().inNamespace(namespace).withLabels(labels)
+        .watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, Deployment deployment) {
+            if (action == Action.ADDED || action == Action.MODIFIED) {
+              workers.execute(() -> rollOut(deployment));
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        });
+  }
+
+  /**
+   * Rolls out every Deployment in {@code namespace} carrying {@code labels} when it appears or
+   * changes: first {@code pods} start, then the status says the rollout is complete.
+   */
+  public static RolloutStandIn watch(KubernetesClient client, String namespace,
+      Map<String, String> labels, Pods pods) {
+    return new RolloutStandIn(client, namespace, labels, pods);
+  }
+
+  /**
+   * Writes the status the Deployment controller writes when the current template (the
+   * Deployment's generation) runs on all its replicas, and returns the Deployment as written.
+   */
+  public static Deployment markRolledOut(KubernetesClient client, Deployment deployment) {
+    int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+    deployment.setStatus(new DeploymentStatusBuilder()
+        .withObservedGeneration(
+            Objects.requireNonNullElse(deployment.getMetadata().getGeneration(), 0L))
+        .withReplicas(replicas)
+        .withUpdatedReplicas(replicas)
+        .withReadyReplicas(replicas)
+        .withAvailableReplicas(replicas)
+        .build());
+    return client.resource(deployment).updateStatus();
+  }
+
+  /** Whether the status reports the current template updated and available on every replica. */
+  public static boolean isRolledOut(Deployment deployment) {
+    var status = deployment.getStatus();
+    int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+    long generation = Objects.requireNonNullElse(deployment.getMetadata().getGeneration(), 0L);
+    return status != null && Objects.equals(status.getObservedGeneration(), generation)
+        && Objects.equals(status.getUpdatedReplicas(), replicas)
+        && Objects.equals(status.getAvailableReplicas(), replicas);
+  }
+
+  private void rollOut(Deployment deployment) {
+    if (isRolledOut(deployment)) {
+      return;
+    }
+    var meta = deployment.getMetadata();
+    String key = meta.getNamespace() + "/" + meta.getName();
+    long generation = Objects.requireNonNullElse(meta.getGeneration(), 0L);
+    if (Objects.equals(markedGeneration.get(key), generation)) {
+      // a real Deployment controller (a cluster without nodes) put back what it sees; marking
+      // again would start a tug of war
+      reverted.increment();
+      return;
+    }
+    try {
+      if (!pods.start(deployment)) {
+        return;
+      }
+      markRolledOut(client, deployment);
+      markedGeneration.put(key, generation);
+      writes.increment();
+    } catch (KubernetesClientException e) {
+      // a newer version arrived meanwhile; its own event rolls it out
+      failures.increment();
+    }
+  }
+
+  /** Status updates written so far. */
+  public long writes() {
+    return writes.sum();
+  }
+
+  /** Status updates the API server refused, each superseded by a newer version. */
+  public long failedWrites() {
+    return failures.sum();
+  }
+
+  /** Rollouts marked complete that something else marked incomplete again afterwards. */
+  public long reverted() {
+    return reverted.sum();
+  }
+
+  @Override
+  public void close() {
+    watch.close();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
