@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.dependent;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -6,6 +6,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.DetailedCondition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.reconciler.ReconcileScope;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -53,7 +56,7 @@ public final class PolicyServedCondition
     }
     var annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
     String checksum = annotations == null ? null
-        : annotations.get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION);
+        : annotations.get(DesiredChildren.CHECKSUM_ANNOTATION);
     if (!plan.podChecksum().equals(checksum)) {
       return "the web server Deployment does not have the new pod template yet";
     }
