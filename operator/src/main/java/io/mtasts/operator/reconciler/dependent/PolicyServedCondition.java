@@ -9,6 +9,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.ReconcileScope;
+import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -27,14 +28,21 @@ public final class PolicyServedCondition
       MtaStsPolicy primary,
       Context<MtaStsPolicy> context) {
     ReconcileScope scope = ReconcileScope.from(context);
-    PolicyPlan plan = scope.plan();
-    Deployment deployment = dependent.getSecondaryResource(primary, context).orElse(null);
+    return outcome(dependent.getSecondaryResource(primary, context).orElse(null), scope.plan(),
+        scope.probe());
+  }
+
+  /**
+   * Met when the rollout of {@code deployment} is complete and {@code probe} fetches exactly the
+   * plan's bytes; otherwise the detail says what is missing.
+   */
+  static Result<String> outcome(Deployment deployment, PolicyPlan plan, ServedPolicyProbe probe) {
     String rollout = rolloutProblem(deployment, plan);
     if (rollout != null) {
       return Result.withResult(false, rollout);
     }
     try {
-      byte[] served = scope.probe().fetch(plan);
+      byte[] served = probe.fetch(plan);
       if (!Arrays.equals(served, plan.policyBytes())) {
         return Result.withResult(false, "the web server does not serve policy " + plan.policyId()
             + " yet (it answered " + served.length + " other bytes)");
