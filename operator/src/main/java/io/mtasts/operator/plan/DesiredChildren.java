@@ -239,7 +239,10 @@ public final class DesiredChildren {
         .build();
   }
 
-  /** The cert-manager Certificate for exactly {@code mta-sts.<domain>}, into the Ingress's Secret. */
+  /**
+   * The cert-manager Certificate for exactly {@code mta-sts.<domain>}, written to the Secret the
+   * Ingress uses.
+   */
   public static Certificate certificate(PolicyPlan plan) {
     IssuerRef issuer = plan.issuer().orElseThrow();
     return new CertificateBuilder()
