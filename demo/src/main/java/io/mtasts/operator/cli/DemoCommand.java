@@ -11,10 +11,10 @@ import io.mtasts.operator.localserver.LocalCertificateAuthority;
 import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
-import io.mtasts.operator.reconciler.ChildNames;
-import io.mtasts.operator.reconciler.PolicyPlan;
+import io.mtasts.operator.plan.ChildNames;
+import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
-import io.mtasts.operator.reconciler.WebServerConfig;
+import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
@@ -134,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
    * the policy host and MX hosts (all on 127.0.0.1 here).
    */
   private static void publishRecords(LocalDnsServer dns, MtaStsPolicy policy) {
-    PolicyPlan plan = PolicyPlan.of(policy, demoConfig().reconcilerSettings());
+    PolicyPlan plan = PolicyPlan.of(policy, demoConfig().planSettings());
     plan.dnsRecords(plan.policyId()).forEach(r -> dns.addTxt(r.name(), r.value()));
     dns.addAddress(plan.policyHost(), "127.0.0.1");
     int preference = 10;

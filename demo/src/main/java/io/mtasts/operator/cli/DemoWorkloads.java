@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.localserver.ScriptedResponse;
-import io.mtasts.operator.reconciler.ChildNames;
-import io.mtasts.operator.reconciler.WebServerConfig;
+import io.mtasts.operator.plan.ChildNames;
+import io.mtasts.operator.plan.WebServerConfig;
 import java.util.Map;
 
 /**

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import io.mtasts.operator.reconciler.SpecValidator;
+import io.mtasts.operator.plan.SpecValidator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,9 +2,9 @@ package io.mtasts.operator.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import io.mtasts.operator.reconciler.DesiredChildren;
-import io.mtasts.operator.reconciler.PolicyPlan;
-import io.mtasts.operator.reconciler.ReconcilerSettings;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.PlanSettings;
+import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.runtime.OperatorConfig;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -79,7 +79,7 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--web-server-image", paramLabel = "IMAGE",
       description = "The operator's default web-server image (default: "
-          + ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE + ").")
+          + PlanSettings.DEFAULT_WEB_SERVER_IMAGE + ").")
   String webServerImage;
 
   @Option(names = "--ingress-class", paramLabel = "CLASS",
@@ -100,7 +100,7 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReconcilerSettings settings = settings();
+    PlanSettings settings = settings();
     if (!NAMESPACE.matcher(namespace).matches()) {
       throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
     }
@@ -169,14 +169,14 @@ public final class RenderCommand implements Callable<Integer> {
    * The operator's settings, parsed by the operator's own configuration code so that a value
    * the operator would refuse is refused here too.
    */
-  private ReconcilerSettings settings() {
+  private PlanSettings settings() {
     Map<String, String> flags = new LinkedHashMap<>();
     Map<String, String> overrides = new LinkedHashMap<>();
     put(overrides, flags, "MTASTS_WEB_SERVER_IMAGE", "--web-server-image", webServerImage);
     put(overrides, flags, "MTASTS_INGRESS_CLASS", "--ingress-class", ingressClass);
     put(overrides, flags, "MTASTS_DEFAULT_ISSUER", "--default-issuer", defaultIssuer);
     try {
-      return OperatorConfig.from(Map.of(), overrides).reconcilerSettings();
+      return OperatorConfig.from(Map.of(), overrides).planSettings();
     } catch (OperatorConfig.InvalidConfigException e) {
       String message = e.getMessage();
       for (Map.Entry<String, String> flag : flags.entrySet()) {
@@ -194,7 +194,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
   }
 
-  private String render(Source source, ReconcilerSettings settings) {
+  private String render(Source source, PlanSettings settings) {
     MtaStsPolicy policy = source.policy();
     String declared = policy.getMetadata().getNamespace();
     if (declared != null && spec.commandLine().getParseResult().hasMatchedOption("--namespace")

@@ -3,6 +3,7 @@ package io.mtasts.operator.reconciler;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mtasts.operator.plan.ChildKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class CrdPresence {
 
-  public static final String CERTIFICATES = "certificates.cert-manager.io";
-  public static final String DNS_ENDPOINTS = "dnsendpoints.externaldns.k8s.io";
+  public static final String CERTIFICATES = ChildKind.CERTIFICATE.crd().orElseThrow();
+  public static final String DNS_ENDPOINTS = ChildKind.DNS_ENDPOINT.crd().orElseThrow();
 
   private final KubernetesClient client;
   private final Clock clock;

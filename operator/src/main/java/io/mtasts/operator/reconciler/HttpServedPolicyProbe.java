@@ -1,5 +1,8 @@
 package io.mtasts.operator.reconciler;
 
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +27,7 @@ public final class HttpServedPolicyProbe implements ServedPolicyProbe {
   /** The in-cluster probe: {@code http://<service>.<namespace>.svc.<clusterDomain>}. */
   public static HttpServedPolicyProbe inCluster(Duration timeout, String clusterDomain) {
     return new HttpServedPolicyProbe(timeout, plan -> URI.create("http://" + plan.childName()
-        + "." + plan.namespace() + ".svc." + clusterDomain + ":" + PolicyServiceDependent.PORT
+        + "." + plan.namespace() + ".svc." + clusterDomain + ":" + DesiredChildren.SERVICE_PORT
         + WebServerConfig.POLICY_PATH), null);
   }
 

@@ -1,47 +1,50 @@
 package io.mtasts.operator.reconciler;
 
 import io.fabric8.certmanager.api.model.v1.Certificate;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
-import io.mtasts.operator.api.externaldns.DNSEndpoint;
-import io.mtasts.operator.api.v1alpha1.CertificateStatus;
-import io.mtasts.operator.api.v1alpha1.ConditionTypes;
-import io.mtasts.operator.api.v1alpha1.DnsRecord;
-import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
+import io.mtasts.operator.plan.ChildKind;
+import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.policy.PolicyParser;
+import io.mtasts.operator.reconciler.dependent.PolicyCertificateDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyConfigMapDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyDeploymentDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyDnsEndpointDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyIngressDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
+import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
+import io.mtasts.operator.reconciler.status.PolicyEvents;
+import io.mtasts.operator.reconciler.status.StatusAggregator;
+import io.mtasts.operator.reconciler.status.StatusConditions;
 import io.mtasts.operator.verify.Expectations;
-import io.mtasts.operator.verify.VerificationReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,9 +133,9 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public UpdateControl<MtaStsPolicy> reconcile(
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
-    Outcome outcome = updateStatus(policy, context, (status, conditions) -> {
-      Outcome decided = decide(policy, context, status, conditions);
-      status.setObservedGeneration(generationOf(policy));
+    Outcome outcome = updateStatus(policy, context, report -> {
+      Outcome decided = decide(policy, context, report);
+      report.status().setObservedGeneration(generationOf(policy));
       return decided;
     });
     UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
@@ -141,18 +144,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   }
 
   /**
-   * The one way status changes: {@code change} works on a copy of the current status and its
+   * The one way status changes: {@code change} reports into a copy of the current status and its
    * conditions; the copy is written, and Events recorded for its transitions, only when it
    * differs from what is stored.
    */
   private <T> T updateStatus(MtaStsPolicy policy, Context<MtaStsPolicy> context,
-      BiFunction<MtaStsPolicyStatus, StatusConditions, T> change) {
+      Function<StatusAggregator, T> change) {
     MtaStsPolicyStatus before = policy.getStatus();
     MtaStsPolicyStatus status = before == null
         ? new MtaStsPolicyStatus() : SERIALIZATION.clone(before);
     StatusConditions conditions =
         new StatusConditions(status.getConditions(), generationOf(policy), clock.instant());
-    T result = change.apply(status, conditions);
+    T result = change.apply(new StatusAggregator(status, conditions));
     status.setConditions(conditions.toList());
     if (!status.equals(before)) {
       writeStatus(policy, status, context);
@@ -214,46 +217,29 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
   }
 
+  /** The reconcile order: pause, validate and plan, conflicts, workflow, then status. */
   private Outcome decide(
-      MtaStsPolicy policy, Context<MtaStsPolicy> context, MtaStsPolicyStatus status,
-      StatusConditions conditions) {
+      MtaStsPolicy policy, Context<MtaStsPolicy> context, StatusAggregator report) {
     String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
     if (isPaused(policy)) {
-      conditions.set(ConditionTypes.PAUSED, true, "PausedByAnnotation", "the annotation "
-          + PAUSED_ANNOTATION + "=\"true\" is set: nothing is changed; remove it to resume");
+      report.paused(PAUSED_ANNOTATION);
       return Outcome.DONE;
     }
-    if (conditions.find(ConditionTypes.PAUSED).isPresent()) {
-      conditions.set(ConditionTypes.PAUSED, false, "Resumed",
-          "the annotation " + PAUSED_ANNOTATION + " was removed; reconciling again");
-    }
+    report.notPaused(PAUSED_ANNOTATION);
 
-    List<String> problems = SpecValidator.problems(policy.getSpec());
-    if (!problems.isEmpty()) {
-      LOG.info("{}: invalid spec, children left unchanged: {}", name, problems);
-      conditions.set(ConditionTypes.READY, false, "InvalidSpec", String.join("; ", problems)
-          + ". Nothing was changed; the previously served policy stays in place");
+    PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan());
+    if (validated.plan().isEmpty()) {
+      LOG.info("{}: invalid spec, children left unchanged: {}", name, validated.problems());
+      report.invalidSpec(validated.problems());
       return Outcome.DONE;
     }
+    PolicyPlan plan = validated.plan().get();
+    report.planned(plan);
 
-    PolicyPlan plan = PolicyPlan.of(policy, settings);
-    status.setPolicyUrl(plan.policyUrl());
-    boolean certificateWanted =
-        plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
-    boolean dnsEndpointWanted =
-        plan.externalDns() && crds.isInstalled(CrdPresence.DNS_ENDPOINTS);
-    List<Class<? extends HasMetadata>> kinds = new ArrayList<>(
-        List.of(ConfigMap.class, Service.class, Deployment.class, Ingress.class));
-    if (certificateWanted) {
-      kinds.add(Certificate.class);
-    }
-    if (dnsEndpointWanted) {
-      kinds.add(DNSEndpoint.class);
-    }
-    Optional<String> conflict = ConflictCheck.find(plan, context, kinds);
+    Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan));
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
-      conditions.set(ConditionTypes.READY, false, "Conflict", conflict.get());
+      report.conflict(conflict.get());
       return Outcome.after(settings.rolloutRecheck());
     }
 
@@ -261,33 +247,61 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-    boolean served = reportServed(name, plan, result, status, conditions);
-    reportCertificate(plan, context, status, conditions);
-    Optional<Duration> verifyAgain = reportVerification(policy, plan, context, status, conditions);
-    reportReady(plan, status, conditions);
-    return (served ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
+    Optional<String> waiting = servedWaiting(result);
+    if (waiting.isEmpty() && !plan.policyId().equals(report.status().getPolicyId())) {
+      LOG.info("{}: policy {} is served; advertising its id (was {})", name,
+          plan.policyId(), report.status().getPolicyId());
+    }
+    report.served(plan, waiting);
+    // the Certificate informer exists only once cert-manager is installed
+    boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
+    report.certificate(plan, certManager,
+        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty());
+    Optional<Duration> verifyAgain = verify(policy, plan, context, report);
+    report.ready(plan);
+    return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain);
   }
 
   /**
-   * Asks for a live verification when it is due and writes the latest one to status. It judges
-   * what is advertised: the id and bytes in status, never a policy still rolling out. Returns
-   * when to look again.
+   * The kinds of children this plan has in this cluster: those it asks for, of an optional API
+   * only when that API is installed.
    */
-  private Optional<Duration> reportVerification(
+  private List<Class<? extends HasMetadata>> childKinds(PolicyPlan plan) {
+    return Arrays.stream(ChildKind.values())
+        .filter(kind -> kind.isWantedBy(plan) && kind.crd().map(crds::isInstalled).orElse(true))
+        .map(ChildKind::type)
+        .toList();
+  }
+
+  /** Why the web server does not serve the plan's policy yet; empty when it does. */
+  private static Optional<String> servedWaiting(WorkflowReconcileResult result) {
+    return result.getNotReadyDependents().stream()
+        .filter(d -> d instanceof PolicyDeploymentDependent)
+        .findFirst()
+        .map(d -> result.getNotReadyDependentResult(d, String.class)
+            .orElse("the web server is not ready"));
+  }
+
+  /**
+   * Asks for a live verification when it is due and reports the latest one. It judges what is
+   * advertised: the id and bytes in status, never a policy still rolling out. Returns when to
+   * look again.
+   */
+  private Optional<Duration> verify(
       MtaStsPolicy policy, PolicyPlan plan, Context<MtaStsPolicy> context,
-      MtaStsPolicyStatus status, StatusConditions conditions) {
+      StatusAggregator report) {
     ResourceID id = ResourceID.fromResource(policy);
     pruneDeleted(context);
     if (!policy.getSpec().effectiveVerificationEnabled()) {
-      status.setChecks(null);
-      conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED);
+      report.verificationDisabled();
       return Optional.empty();
     }
+    MtaStsPolicyStatus status = report.status();
     if (status.getPolicyId() == null) {
       // nothing is advertised yet, so nothing can be published or checked: a verification now
       // would only report the records the user has not been told to publish
-      VerificationStatus.pending(conditions);
+      report.verificationPending();
       return Optional.empty();
     }
     Duration interval = verificationInterval(policy);
@@ -304,13 +318,11 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     Optional<VerificationScheduler.Outcome> latest = verifications.latest(id)
         .filter(o -> o.key().equals(key));
     if (latest.isEmpty()) {
-      VerificationStatus.pending(conditions);
+      report.verificationPending();
       return Optional.of(interval);
     }
-    VerificationReport report = latest.get().report();
-    status.setChecks(VerificationStatus.checks(report, status.getChecks()));
-    VerificationStatus.conditions(report, conditions);
-    metrics.record(id, report);
+    report.verified(latest.get().report());
+    metrics.record(id, latest.get().report());
     Duration untilDue = Duration.between(clock.instant(), latest.get().nextDue());
     return Optional.of(untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue);
   }
@@ -333,107 +345,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     metrics.retainOnly(id -> cache.get(id).isPresent());
   }
 
-  private boolean reportServed(
-      String name, PolicyPlan plan, WorkflowReconcileResult result, MtaStsPolicyStatus status,
-      StatusConditions conditions) {
-    Optional<String> waiting = result.getNotReadyDependents().stream()
-        .filter(d -> d instanceof PolicyDeploymentDependent)
-        .findFirst()
-        .map(d -> result.getNotReadyDependentResult(d, String.class)
-            .orElse("the web server is not ready"));
-    if (waiting.isEmpty()) {
-      if (!plan.policyId().equals(status.getPolicyId())) {
-        LOG.info("{}: policy {} is served; advertising its id (was {})", name,
-            plan.policyId(), status.getPolicyId());
-      }
-      status.setPolicyId(plan.policyId());
-      status.setPolicy(plan.policyText());
-      conditions.set(ConditionTypes.POLICY_SERVED, true, "Served", "policy " + plan.policyId()
-          + " is served by the web server; publish the DNS records in status.dnsRecords");
-    } else {
-      String previous = status.getPolicyId();
-      conditions.set(ConditionTypes.POLICY_SERVED, false, "RollingOut", waiting.get()
-          + (previous == null ? "; no policy id is advertised yet"
-              : "; policy id " + previous + " stays advertised until the new one is served"));
-    }
-    List<DnsRecord> records = plan.dnsRecords(status.getPolicyId()).stream()
-        .map(r -> new DnsRecord(r.name(), "TXT", r.value()))
-        .toList();
-    // absent rather than empty, as the API server stores it
-    status.setDnsRecords(records.isEmpty() ? null : records);
-    return waiting.isEmpty();
-  }
-
-  private void reportCertificate(
-      PolicyPlan plan, Context<MtaStsPolicy> context, MtaStsPolicyStatus status,
-      StatusConditions conditions) {
-    String secret = plan.tlsSecretName();
-    if (plan.issuer().isPresent()) {
-      String issuer = plan.issuer().get().effectiveKind().value() + "/"
-          + plan.issuer().get().getName();
-      if (!crds.isInstalled(CrdPresence.CERTIFICATES)) {
-        status.setCertificate(new CertificateStatus(secret, null, false));
-        conditions.set(ConditionTypes.CERTIFICATE_READY, false, "CertManagerNotInstalled",
-            "spec.tls.issuerRef names " + issuer + " but cert-manager is not installed; install"
-                + " cert-manager, or remove spec.tls.issuerRef and set spec.tls.secretName to an"
-                + " existing TLS Secret");
-        return;
-      }
-      Optional<Certificate> certificate = context.getSecondaryResource(Certificate.class);
-      var ready = certificate
-          .map(Certificate::getStatus)
-          .flatMap(s -> Optional.ofNullable(s.getConditions()).orElse(List.of()).stream()
-              .filter(c -> "Ready".equals(c.getType()))
-              .findFirst());
-      String notAfter = certificate.map(Certificate::getStatus)
-          .map(s -> s.getNotAfter()).orElse(null);
-      boolean isReady = ready.map(c -> "True".equals(c.getStatus())).orElse(false);
-      status.setCertificate(new CertificateStatus(secret, notAfter, isReady));
-      if (isReady) {
-        conditions.set(ConditionTypes.CERTIFICATE_READY, true, "Issued", "cert-manager issued"
-            + " the certificate for " + plan.policyHost() + " into Secret " + secret
-            + (notAfter == null ? "" : ", valid until " + notAfter));
-      } else {
-        conditions.set(ConditionTypes.CERTIFICATE_READY, false, "Issuing",
-            "waiting for cert-manager to issue the certificate for " + plan.policyHost()
-                + " from " + issuer + ready.map(c -> ": " + c.getMessage()).orElse("")
-                + "; see kubectl describe certificate " + plan.childName());
-      }
-      return;
-    }
-    if (plan.primary().getSpec().getTls() != null
-        && plan.primary().getSpec().getTls().getSecretName() != null) {
-      status.setCertificate(new CertificateStatus(secret, null, null));
-      conditions.set(ConditionTypes.CERTIFICATE_READY, true, "ExistingSecret",
-          "the Ingress uses the existing Secret " + secret + ", which is managed outside the"
-              + " operator; the live verification checks the certificate it presents");
-      return;
-    }
-    status.setCertificate(null);
-    conditions.set(ConditionTypes.CERTIFICATE_READY, false, "NoCertificateSource",
-        "nothing provides a certificate for " + plan.policyHost() + "; set spec.tls.issuerRef"
-            + " (cert-manager) or spec.tls.secretName (an existing TLS Secret)");
-  }
-
-  private void reportReady(
-      PolicyPlan plan, MtaStsPolicyStatus status, StatusConditions conditions) {
-    for (String type : List.of(ConditionTypes.POLICY_SERVED, ConditionTypes.CERTIFICATE_READY,
-        ConditionTypes.VERIFIED)) {
-      var condition = conditions.find(type);
-      // a verification still pending (Unknown) does not hold Ready back; a failed one does
-      boolean blocks = type.equals(ConditionTypes.VERIFIED)
-          ? condition.map(c -> StatusConditions.FALSE.equals(c.getStatus())).orElse(false)
-          : !conditions.isTrue(type);
-      if (blocks) {
-        var failing = condition.orElseThrow();
-        conditions.set(ConditionTypes.READY, false, failing.getReason(), failing.getMessage());
-        return;
-      }
-    }
-    conditions.set(ConditionTypes.READY, true, "Ready", "policy " + status.getPolicyId()
-        + " is served at " + plan.policyUrl());
-  }
-
   private static boolean isPaused(MtaStsPolicy policy) {
     Map<String, String> annotations = policy.getMetadata().getAnnotations();
     return annotations != null && "true".equals(annotations.get(PAUSED_ANNOTATION));
@@ -442,9 +353,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public ErrorStatusUpdateControl<MtaStsPolicy> updateErrorStatus(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, Exception e) {
-    updateStatus(policy, context, (status, conditions) ->
-        conditions.set(ConditionTypes.READY, false, "ReconcileError",
-            "applying the children failed and is retried: " + rootMessage(e)));
+    updateStatus(policy, context, report -> {
+      report.reconcileError(rootMessage(e));
+      return null;
+    });
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 

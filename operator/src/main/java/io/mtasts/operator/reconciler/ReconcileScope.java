@@ -2,6 +2,7 @@ package io.mtasts.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.PolicyPlan;
 
 /**
  * What one reconcile hands to its dependents and their conditions: the plan derived from the
@@ -12,11 +13,11 @@ public record ReconcileScope(PolicyPlan plan, ServedPolicyProbe probe, CrdPresen
 
   private static final String KEY = "mtasts.reconcileScope";
 
-  void putInto(Context<MtaStsPolicy> context) {
+  public void putInto(Context<MtaStsPolicy> context) {
     context.managedWorkflowAndDependentResourceContext().put(KEY, this);
   }
 
-  static ReconcileScope from(Context<MtaStsPolicy> context) {
+  public static ReconcileScope from(Context<MtaStsPolicy> context) {
     return context.managedWorkflowAndDependentResourceContext()
         .getMandatory(KEY, ReconcileScope.class);
   }

@@ -1,6 +1,7 @@
 package io.mtasts.operator.reconciler;
 
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
+import io.mtasts.operator.plan.PlanSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,8 +22,6 @@ public record ReconcilerSettings(
     Duration rolloutRecheck,
     Duration verifyInterval) {
 
-  public static final String DEFAULT_WEB_SERVER_IMAGE = "nginxinc/nginx-unprivileged:1.29-alpine";
-
   public ReconcilerSettings {
     Objects.requireNonNull(webServerImage, "webServerImage");
     Objects.requireNonNull(ingressClass, "ingressClass");
@@ -31,9 +30,14 @@ public record ReconcilerSettings(
     Objects.requireNonNull(verifyInterval, "verifyInterval");
   }
 
+  /** The part of the settings that shapes the children. */
+  public PlanSettings plan() {
+    return new PlanSettings(webServerImage, ingressClass, defaultIssuer);
+  }
+
   public static ReconcilerSettings defaults() {
     return new ReconcilerSettings(
-        DEFAULT_WEB_SERVER_IMAGE, "", Optional.empty(), Duration.ofSeconds(10),
+        PlanSettings.DEFAULT_WEB_SERVER_IMAGE, "", Optional.empty(), Duration.ofSeconds(10),
         Duration.ofMinutes(15));
   }
 }

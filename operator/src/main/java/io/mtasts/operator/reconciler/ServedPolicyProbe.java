@@ -1,5 +1,6 @@
 package io.mtasts.operator.reconciler;
 
+import io.mtasts.operator.plan.PolicyPlan;
 import java.io.IOException;
 
 /**

@@ -4,6 +4,7 @@ import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.SpecDefaults;
+import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.reconciler.ReconcilerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public record OperatorConfig(
     d.put("MTASTS_LEASE_NAMESPACE", "");
     d.put("MTASTS_HTTP_PORT", "8080");
     d.put("MTASTS_HTTP_ADDRESS", "0.0.0.0");
-    d.put("MTASTS_WEB_SERVER_IMAGE", ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE);
+    d.put("MTASTS_WEB_SERVER_IMAGE", PlanSettings.DEFAULT_WEB_SERVER_IMAGE);
     d.put("MTASTS_INGRESS_CLASS", "");
     d.put("MTASTS_DEFAULT_ISSUER", "");
     d.put("MTASTS_VERIFY_INTERVAL", "15m");
@@ -148,6 +149,11 @@ public record OperatorConfig(
   public ReconcilerSettings reconcilerSettings() {
     return new ReconcilerSettings(webServerImage, ingressClass, defaultIssuer,
         Duration.ofSeconds(10), verifyInterval);
+  }
+
+  /** The part of the configuration that shapes the children, as {@code render} applies it. */
+  public PlanSettings planSettings() {
+    return reconcilerSettings().plan();
   }
 
   /** Collects every problem, so one run reports all bad variables at once. */

@@ -16,7 +16,7 @@ import io.mtasts.operator.reconciler.DomainVerifier;
 import io.mtasts.operator.reconciler.PolicyMetrics;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
-import io.mtasts.operator.reconciler.PolicyEvents;
+import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;

@@ -12,7 +12,7 @@ import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.policy.PolicyId;
-import io.mtasts.operator.reconciler.PolicyDeploymentDependent;
+import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
 import java.io.ByteArrayInputStream;
@@ -108,9 +108,9 @@ class PolicyLifecycleE2E {
     assertThat(after.getMetadata().getManagedFields())
         .anySatisfy(f -> assertThat(f.getOperation()).isEqualTo("Apply"));
     assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations()
-            .get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION))
+            .get(DesiredChildren.CHECKSUM_ANNOTATION))
         .isNotEqualTo(before.getSpec().getTemplate().getMetadata().getAnnotations()
-            .get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION));
+            .get(DesiredChildren.CHECKSUM_ANNOTATION));
     MtaStsPolicy rollingOut = cluster.awaitPolicy("example", p -> p.getStatus()
         .condition(ConditionTypes.POLICY_SERVED).map(c -> c.getReason().equals("RollingOut"))
         .orElse(false));

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mtasts.operator.localserver.LocalCertificateAuthority;
 import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.localserver.ScriptedResponse;
+import io.mtasts.operator.plan.PlanSettings;
+import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.plan.WebServerConfig;
+import io.mtasts.operator.testing.Policies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +24,7 @@ class HttpServedPolicyProbeTest {
   private LocalHttpsServer server;
   private HttpServedPolicyProbe probe;
   private final PolicyPlan plan = PolicyPlan.of(Policies.basic("example", "example.com"),
-      ReconcilerSettings.defaults());
+      PlanSettings.defaults());
 
   @BeforeEach
   void start() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.mtasts.operator.testing.Policies;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

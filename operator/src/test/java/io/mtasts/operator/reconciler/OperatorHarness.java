@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.localserver.RolloutStandIn;
+import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;

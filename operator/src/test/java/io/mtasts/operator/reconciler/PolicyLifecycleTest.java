@@ -13,7 +13,10 @@ import io.mtasts.operator.api.v1alpha1.DnsRecord;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalApiServer.ApiRequest;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.policy.PolicyId;
+import io.mtasts.operator.testing.Policies;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +86,7 @@ class PolicyLifecycleTest {
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(container.getImage()).isEqualTo(ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE);
+    assertThat(container.getImage()).isEqualTo(PlanSettings.DEFAULT_WEB_SERVER_IMAGE);
 
     MtaStsPolicy rolling = cluster.awaitPolicy("example",
         p -> p.getStatus() != null && p.getStatus().condition(ConditionTypes.POLICY_SERVED)
@@ -112,7 +115,7 @@ class PolicyLifecycleTest {
   void specChangeRollsThePodsButKeepsTheOldIdUntilTheNewBytesAreServed() {
     createServed();
     String oldChecksum = cluster.child(Deployment.class, CHILD).getSpec().getTemplate()
-        .getMetadata().getAnnotations().get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION);
+        .getMetadata().getAnnotations().get(DesiredChildren.CHECKSUM_ANNOTATION);
 
     cluster.edit("example", p -> p.getSpec().setMode(Mode.ENFORCE));
 
@@ -120,7 +123,7 @@ class PolicyLifecycleTest {
         cm -> cm.getData().get("mta-sts.txt").equals(ENFORCE_POLICY));
     Deployment rolled = cluster.awaitChild(Deployment.class, CHILD, d -> !oldChecksum.equals(
         d.getSpec().getTemplate().getMetadata().getAnnotations()
-            .get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION)));
+            .get(DesiredChildren.CHECKSUM_ANNOTATION)));
     assertThat(rolled).isNotNull();
     MtaStsPolicy rolling = cluster.awaitPolicy("example",
         p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)

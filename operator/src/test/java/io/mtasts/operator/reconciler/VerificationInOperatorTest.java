@@ -11,6 +11,7 @@ import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
 import io.mtasts.operator.api.v1alpha1.VerificationSpec;
+import io.mtasts.operator.testing.Policies;
 import io.mtasts.operator.verify.CheckName;
 import io.mtasts.operator.verify.Result;
 import java.time.Duration;

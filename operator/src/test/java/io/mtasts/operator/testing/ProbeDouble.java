@@ -1,6 +1,6 @@
 package io.mtasts.operator.testing;
 
-import io.mtasts.operator.reconciler.PolicyPlan;
+import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 
 import java.io.IOException;

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.micrometer.core.instrument.Counter;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import io.mtasts.operator.reconciler.ChildNames;
+import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import java.io.PrintStream;

@@ -1,6 +1,7 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.status;
 
 import io.mtasts.operator.api.v1alpha1.CheckResult;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
 import io.mtasts.operator.verify.CheckName;
@@ -55,7 +56,7 @@ final class VerificationStatus {
   static void pending(StatusConditions conditions) {
     for (String type : List.of(ConditionTypes.DNS_RECORDS_VERIFIED, ConditionTypes.VERIFIED)) {
       if (conditions.find(type).isEmpty()) {
-        conditions.set(type, StatusConditions.UNKNOWN, "Pending",
+        conditions.set(type, StatusConditions.UNKNOWN, ConditionReasons.PENDING,
             "the first live verification runs once a policy is served");
       }
     }
@@ -67,16 +68,16 @@ final class VerificationStatus {
     List<CheckOutcome> warned = checks.stream().filter(c -> c.result() == Result.WARN).toList();
     if (!failed.isEmpty()) {
       CheckOutcome first = failed.get(0);
-      conditions.set(type, false, first.name().label() + "Failed", first.message()
+      conditions.set(type, false, ConditionReasons.checkFailed(first.name().label()), first.message()
           + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more failed checks; see"
               + " status.checks)" : ""));
     } else if (!warned.isEmpty()) {
       CheckOutcome first = warned.get(0);
-      conditions.set(type, true, "PassedWithWarnings", first.name().label() + ": "
-          + first.message() + (warned.size() > 1 ? " (and " + (warned.size() - 1)
+      conditions.set(type, true, ConditionReasons.PASSED_WITH_WARNINGS,
+          first.name().label() + ": " + first.message() + (warned.size() > 1 ? " (and " + (warned.size() - 1)
               + " more warnings; see status.checks)" : ""));
     } else {
-      conditions.set(type, true, "Passed", passMessage);
+      conditions.set(type, true, ConditionReasons.PASSED, passMessage);
     }
   }
 }

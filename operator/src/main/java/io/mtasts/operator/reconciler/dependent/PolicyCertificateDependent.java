@@ -1,15 +1,17 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.dependent;
 
 import io.fabric8.certmanager.api.model.v1.Certificate;
-import io.fabric8.certmanager.api.model.v1.CertificateBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
-import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.ChildNames;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.reconciler.CrdPresence;
+import io.mtasts.operator.reconciler.ReconcileScope;
 
 /**
  * The cert-manager Certificate for exactly {@code mta-sts.<domain>}, written to the Secret the
@@ -25,30 +27,7 @@ public class PolicyCertificateDependent
 
   @Override
   protected Certificate desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
-    return desiredFor(ReconcileScope.from(context).plan());
-  }
-
-  static Certificate desiredFor(PolicyPlan plan) {
-    IssuerRef issuer = plan.issuer().orElseThrow();
-    return new CertificateBuilder()
-        .withNewMetadata()
-        .withName(plan.childName())
-        .withNamespace(plan.namespace())
-        .withLabels(plan.labels())
-        .endMetadata()
-        .withNewSpec()
-        .withSecretName(plan.tlsSecretName())
-        .withDnsNames(plan.policyHost())
-        .withNewIssuerRef()
-        .withName(issuer.getName())
-        .withKind(issuer.effectiveKind().value())
-        .withGroup(issuer.effectiveGroup())
-        .endIssuerRef()
-        .withNewPrivateKey()
-        .withRotationPolicy("Always")
-        .endPrivateKey()
-        .endSpec()
-        .build();
+    return DesiredChildren.certificate(ReconcileScope.from(context).plan());
   }
 
   /** Activation: cert-manager's Certificate CRD exists in the cluster. */

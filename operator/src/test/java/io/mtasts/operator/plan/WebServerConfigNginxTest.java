@@ -1,9 +1,10 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.mtasts.operator.testing.Policies;
 import io.mtasts.operator.testing.RequiredComponent;
 import java.io.File;
 import java.io.IOException;
@@ -65,7 +66,7 @@ class WebServerConfigNginxTest {
           mode: enforce
           mx: [mail.example.com, "*.example.net"]
           maxAge: 86400
-        """), ReconcilerSettings.defaults()).policyBytes();
+        """), PlanSettings.defaults()).policyBytes();
     // Run as root, nginx's workers switch to user nobody and must still read the policy file,
     // so the directory and the file are world-readable; no "user" directive is needed.
     dir = Files.createTempDirectory("mta-sts-nginx");

@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

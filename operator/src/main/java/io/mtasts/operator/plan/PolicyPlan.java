@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.plan;
 
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
@@ -46,15 +46,34 @@ public record PolicyPlan(
   public static final String CONTEXT_KEY = "mtasts.policyPlan";
 
   /**
-   * Builds the plan. The spec must be valid ({@link SpecValidator#problems} empty); an invalid
-   * one is a programming error here.
+   * The plan of a valid spec, or the problems of an invalid one: the spec is validated once, and
+   * a plan exists only for a spec without problems.
    */
-  public static PolicyPlan of(MtaStsPolicy primary, ReconcilerSettings settings) {
-    MtaStsPolicySpec spec = primary.getSpec();
-    List<String> problems = SpecValidator.problems(spec);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid spec: " + problems);
+  public record Validated(List<String> problems, Optional<PolicyPlan> plan) {
+    public Validated {
+      problems = List.copyOf(problems);
     }
+  }
+
+  /** Validates the spec and, when it has no problems, builds its plan. */
+  public static Validated validate(MtaStsPolicy primary, PlanSettings settings) {
+    List<String> problems = SpecValidator.problems(primary.getSpec());
+    return new Validated(problems,
+        problems.isEmpty() ? Optional.of(build(primary, settings)) : Optional.empty());
+  }
+
+  /**
+   * Builds the plan of a spec already known to be valid; an invalid one is a programming error
+   * here.
+   */
+  public static PolicyPlan of(MtaStsPolicy primary, PlanSettings settings) {
+    Validated validated = validate(primary, settings);
+    return validated.plan().orElseThrow(
+        () -> new IllegalArgumentException("invalid spec: " + validated.problems()));
+  }
+
+  private static PolicyPlan build(MtaStsPolicy primary, PlanSettings settings) {
+    MtaStsPolicySpec spec = primary.getSpec();
     Policy policy = new Policy(
         Mode.fromToken(spec.effectiveMode().value()).orElseThrow(),
         spec.effectiveMx().stream().map(p -> MxPattern.parse(p).get()).toList(),

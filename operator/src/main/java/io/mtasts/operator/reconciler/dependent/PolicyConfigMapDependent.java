@@ -1,13 +1,14 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.dependent;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import java.util.Map;
+import io.mtasts.operator.plan.ChildNames;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.reconciler.ReconcileScope;
 
 /** The ConfigMap holding the canonical policy bytes and the web server's configuration. */
 @KubernetesDependent(informer = @Informer(labelSelector = ChildNames.SELECTOR))
@@ -20,19 +21,6 @@ public class PolicyConfigMapDependent
 
   @Override
   protected ConfigMap desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
-    return desiredFor(ReconcileScope.from(context).plan());
-  }
-
-  static ConfigMap desiredFor(PolicyPlan plan) {
-    return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(plan.childName())
-        .withNamespace(plan.namespace())
-        .withLabels(plan.labels())
-        .endMetadata()
-        .withData(Map.of(
-            WebServerConfig.POLICY_KEY, plan.policyText(),
-            WebServerConfig.CONFIG_KEY, plan.webServerConfig()))
-        .build();
+    return DesiredChildren.configMap(ReconcileScope.from(context).plan());
   }
 }

@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.plan;
 
 /**
  * The nginx configuration of the policy web server: exactly {@value #POLICY_PATH} with status 200

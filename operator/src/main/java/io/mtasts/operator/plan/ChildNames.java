@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.plan;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.mtasts.operator.policy.PolicyId;

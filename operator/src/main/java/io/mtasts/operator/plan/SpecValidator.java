@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.plan;
 
 import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;

@@ -1,10 +1,11 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import java.time.Clock;
@@ -25,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>A transition is a change between known statuses (True and False), or a problem appearing.
  * The first statuses of a condition that are not problems are not Events: a new policy rolling
  * out, verification pending (Unknown), a first verification that passes, an existing Secret in
- * use. They are in status, and recording them cost a new policy seven Events (seven writes) of
- * which five were Warnings about nothing wrong. Progress (a rollout, an issuance) is Normal; only
- * problems are Warnings.
+ * use. Status already shows them, and an Event each would make a new policy's history mostly
+ * Warnings about nothing wrong. Progress (a rollout, an issuance) is Normal; only problems are
+ * Warnings.
  */
 public class PolicyEvents {
 
@@ -36,7 +37,8 @@ public class PolicyEvents {
   /** Conditions whose True status is the bad news. */
   private static final Set<String> TRUE_IS_WARNING = Set.of(ConditionTypes.PAUSED);
   /** Reasons of a False status that is work under way, not a problem. */
-  private static final Set<String> PROGRESS = Set.of("RollingOut", "Issuing");
+  private static final Set<String> PROGRESS =
+      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING);
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -46,7 +48,17 @@ public class PolicyEvents {
     this.clock = clock;
   }
 
+  /** An Event to record: its type (Normal or Warning), reason and message. */
+  public record Notice(String type, String reason, String message) {}
+
   public void recordTransitions(MtaStsPolicy policy, List<Condition> before, List<Condition> after) {
+    for (Notice notice : noticesFor(before, after)) {
+      record(policy, notice.type(), notice.reason(), notice.message());
+    }
+  }
+
+  /** The Events that the change of conditions from {@code before} to {@code after} is worth. */
+  public static List<Notice> noticesFor(List<Condition> before, List<Condition> after) {
     List<Condition> worth = new ArrayList<>();
     for (Condition c : StatusConditions.transitions(before, after)) {
       if (StatusConditions.UNKNOWN.equals(c.getStatus())) {
@@ -60,10 +72,10 @@ public class PolicyEvents {
     if (worth.size() > 1) {
       worth.removeIf(c -> ConditionTypes.READY.equals(c.getType()));
     }
-    for (Condition c : worth) {
-      record(policy, isProblem(c) ? "Warning" : "Normal", c.getReason(),
-          c.getType() + " is " + c.getStatus() + ": " + c.getMessage());
-    }
+    return worth.stream()
+        .map(c -> new Notice(isProblem(c) ? "Warning" : "Normal", c.getReason(),
+            c.getType() + " is " + c.getStatus() + ": " + c.getMessage()))
+        .toList();
   }
 
   private static boolean isProblem(Condition c) {

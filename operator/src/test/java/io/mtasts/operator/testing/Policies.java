@@ -1,21 +1,21 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.testing;
 
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Custom resources for tests, written as users write them: YAML. */
-final class Policies {
+public final class Policies {
 
   private Policies() {}
 
-  static MtaStsPolicy fromYaml(String yaml) {
+  public static MtaStsPolicy fromYaml(String yaml) {
     return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
         new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), MtaStsPolicy.class);
   }
 
   /** example.com in testing mode with an existing TLS Secret, so nothing else blocks Ready. */
-  static MtaStsPolicy basic(String name, String domain) {
+  public static MtaStsPolicy basic(String name, String domain) {
     return fromYaml("""
         apiVersion: mtasts.io/v1alpha1
         kind: MtaStsPolicy

@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.dependent;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -6,6 +6,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.DetailedCondition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.reconciler.ReconcileScope;
+import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -24,14 +28,21 @@ public final class PolicyServedCondition
       MtaStsPolicy primary,
       Context<MtaStsPolicy> context) {
     ReconcileScope scope = ReconcileScope.from(context);
-    PolicyPlan plan = scope.plan();
-    Deployment deployment = dependent.getSecondaryResource(primary, context).orElse(null);
+    return outcome(dependent.getSecondaryResource(primary, context).orElse(null), scope.plan(),
+        scope.probe());
+  }
+
+  /**
+   * Met when the rollout of {@code deployment} is complete and {@code probe} fetches exactly the
+   * plan's bytes; otherwise the detail says what is missing.
+   */
+  static Result<String> outcome(Deployment deployment, PolicyPlan plan, ServedPolicyProbe probe) {
     String rollout = rolloutProblem(deployment, plan);
     if (rollout != null) {
       return Result.withResult(false, rollout);
     }
     try {
-      byte[] served = scope.probe().fetch(plan);
+      byte[] served = probe.fetch(plan);
       if (!Arrays.equals(served, plan.policyBytes())) {
         return Result.withResult(false, "the web server does not serve policy " + plan.policyId()
             + " yet (it answered " + served.length + " other bytes)");
@@ -53,7 +64,7 @@ public final class PolicyServedCondition
     }
     var annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
     String checksum = annotations == null ? null
-        : annotations.get(PolicyDeploymentDependent.CHECKSUM_ANNOTATION);
+        : annotations.get(DesiredChildren.CHECKSUM_ANNOTATION);
     if (!plan.podChecksum().equals(checksum)) {
       return "the web server Deployment does not have the new pod template yet";
     }

@@ -1,4 +1,4 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.reconciler.dependent;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -8,7 +8,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.mtasts.operator.api.externaldns.DNSEndpoint;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import java.util.List;
+import io.mtasts.operator.plan.ChildNames;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.reconciler.CrdPresence;
+import io.mtasts.operator.reconciler.ReconcileScope;
 
 /**
  * The external-dns DNSEndpoint with the domain's TXT records. It depends on the web server being
@@ -18,8 +22,6 @@ import java.util.List;
 public class PolicyDnsEndpointDependent
     extends CRUDKubernetesDependentResource<DNSEndpoint, MtaStsPolicy> {
 
-  static final long TTL_SECONDS = 300;
-
   public PolicyDnsEndpointDependent() {
     super(DNSEndpoint.class);
   }
@@ -27,18 +29,7 @@ public class PolicyDnsEndpointDependent
   @Override
   protected DNSEndpoint desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
     PolicyPlan plan = ReconcileScope.from(context).plan();
-    return desiredFor(plan, plan.policyId());
-  }
-
-  static DNSEndpoint desiredFor(PolicyPlan plan, String advertisedId) {
-    DNSEndpoint endpoint = new DNSEndpoint();
-    endpoint.getMetadata().setName(plan.childName());
-    endpoint.getMetadata().setNamespace(plan.namespace());
-    endpoint.getMetadata().setLabels(plan.labels());
-    endpoint.setSpec(new DNSEndpoint.Spec(plan.dnsRecords(advertisedId).stream()
-        .map(r -> new DNSEndpoint.Endpoint(r.name(), "TXT", List.of(r.value()), TTL_SECONDS))
-        .toList()));
-    return endpoint;
+    return DesiredChildren.dnsEndpoint(plan, plan.policyId());
   }
 
   /** Activation: external-dns's DNSEndpoint CRD exists in the cluster. */

@@ -1,21 +1,20 @@
-package io.mtasts.operator.reconciler;
+package io.mtasts.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import java.time.Duration;
+import io.mtasts.operator.testing.Policies;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What one resource plus the operator's settings turn into. */
 class PolicyPlanTest {
 
-  private static final ReconcilerSettings WITH_DEFAULT_ISSUER = new ReconcilerSettings(
-      ReconcilerSettings.DEFAULT_WEB_SERVER_IMAGE, "",
-      Optional.of(new IssuerRef("letsencrypt", IssuerKind.CLUSTER_ISSUER, "cert-manager.io")),
-      Duration.ofSeconds(10), Duration.ofMinutes(15));
+  private static final PlanSettings WITH_DEFAULT_ISSUER = new PlanSettings(
+      PlanSettings.DEFAULT_WEB_SERVER_IMAGE, "",
+      Optional.of(new IssuerRef("letsencrypt", IssuerKind.CLUSTER_ISSUER, "cert-manager.io")));
 
   @Test
   void childNamesAreValidServiceNamesEvenWhenTheResourceNameHasDots() {

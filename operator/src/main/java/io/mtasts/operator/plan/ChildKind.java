@@ -1,0 +1,60 @@
+package io.mtasts.operator.plan;
+
+import io.fabric8.certmanager.api.model.v1.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.mtasts.operator.api.externaldns.DNSEndpoint;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The set of children of a policy, declared once: {@code render}, the conflict check and the
+ * desired objects all iterate this, and a test holds the reconciler's workflow to it. The order
+ * is the order {@code render} prints them in.
+ */
+public enum ChildKind {
+  CONFIG_MAP(ConfigMap.class, null, plan -> true, DesiredChildren::configMap),
+  DEPLOYMENT(Deployment.class, null, plan -> true, DesiredChildren::deployment),
+  SERVICE(Service.class, null, plan -> true, DesiredChildren::service),
+  INGRESS(Ingress.class, null, plan -> true, DesiredChildren::ingress),
+  CERTIFICATE(Certificate.class, "certificates.cert-manager.io",
+      plan -> plan.issuer().isPresent(), DesiredChildren::certificate),
+  // with the plan's own id, as it reads once the policy is served
+  DNS_ENDPOINT(DNSEndpoint.class, "dnsendpoints.externaldns.k8s.io",
+      PolicyPlan::externalDns, plan -> DesiredChildren.dnsEndpoint(plan, plan.policyId()));
+
+  private final Class<? extends HasMetadata> type;
+  private final String crd;
+  private final Predicate<PolicyPlan> wanted;
+  private final Function<PolicyPlan, HasMetadata> desired;
+
+  ChildKind(Class<? extends HasMetadata> type, String crd, Predicate<PolicyPlan> wanted,
+      Function<PolicyPlan, HasMetadata> desired) {
+    this.type = type;
+    this.crd = crd;
+    this.wanted = wanted;
+    this.desired = desired;
+  }
+
+  public Class<? extends HasMetadata> type() {
+    return type;
+  }
+
+  /** The CRD of a kind from an optional API (cert-manager, external-dns); empty for core kinds. */
+  public Optional<String> crd() {
+    return Optional.ofNullable(crd);
+  }
+
+  /** Whether the plan asks for this child at all, whatever the cluster has installed. */
+  public boolean isWantedBy(PolicyPlan plan) {
+    return wanted.test(plan);
+  }
+
+  public HasMetadata desired(PolicyPlan plan) {
+    return desired.apply(plan);
+  }
+}

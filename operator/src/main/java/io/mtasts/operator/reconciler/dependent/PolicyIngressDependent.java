@@ -1,0 +1,28 @@
+package io.mtasts.operator.reconciler.dependent;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.ChildNames;
+import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.reconciler.ReconcileScope;
+
+/**
+ * The Ingress for {@code mta-sts.<domain>}: TLS with the policy host's Secret and one exact path,
+ * so the ingress controller itself answers 404 for anything else.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ChildNames.SELECTOR))
+public class PolicyIngressDependent extends CRUDKubernetesDependentResource<Ingress, MtaStsPolicy> {
+
+  public PolicyIngressDependent() {
+    super(Ingress.class);
+  }
+
+  @Override
+  protected Ingress desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
+    return DesiredChildren.ingress(ReconcileScope.from(context).plan());
+  }
+}

@@ -1,0 +1,123 @@
+package io.mtasts.operator.reconciler.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
+import io.mtasts.operator.reconciler.status.PolicyEvents.Notice;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** Which condition changes become Events, and of which type. */
+class PolicyEventsTest {
+
+  private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+
+  private static List<Condition> conditions(List<Condition> from,
+      UnaryOperator<StatusConditions> change) {
+    return change.apply(new StatusConditions(from, 1, NOW)).toList();
+  }
+
+  @Test
+  void aNewPolicyRollingOutWithPendingVerificationRecordsNothing() {
+    List<Condition> after = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.ROLLING_OUT, "rolling out")
+        .set(ConditionTypes.CERTIFICATE_READY, true, ConditionReasons.EXISTING_SECRET, "secret")
+        .set(ConditionTypes.VERIFIED, StatusConditions.UNKNOWN, ConditionReasons.PENDING, "later")
+        .set(ConditionTypes.READY, false, ConditionReasons.ROLLING_OUT, "rolling out"));
+    assertThat(PolicyEvents.noticesFor(null, after)).isEmpty();
+  }
+
+  @Test
+  void aProblemAppearingIsAWarningWithItsReason() {
+    List<Condition> after = conditions(null, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Service x exists"));
+    assertThat(PolicyEvents.noticesFor(null, after)).containsExactly(new Notice("Warning",
+        ConditionReasons.CONFLICT, "Ready is False: Service x exists"));
+  }
+
+  @Test
+  void aRolloutFinishingIsNormal() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.ROLLING_OUT, "rolling out"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.POLICY_SERVED, true, ConditionReasons.SERVED, "served"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(
+        new Notice("Normal", ConditionReasons.SERVED, "PolicyServed is True: served"));
+  }
+
+  @Test
+  void progressAfterAKnownStatusIsNormalNotAWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.CERTIFICATE_READY, true, ConditionReasons.ISSUED, "issued"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.CERTIFICATE_READY, false, ConditionReasons.ISSUING, "renewing"));
+    assertThat(PolicyEvents.noticesFor(before, after)).extracting(Notice::type)
+        .containsExactly("Normal");
+  }
+
+  @Test
+  void aFailedVerificationAfterAPassIsAWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.VERIFIED, true, ConditionReasons.PASSED, "ok"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.VERIFIED, false, ConditionReasons.checkFailed("MxCoverage"), "bad"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(
+        new Notice("Warning", "MxCoverageFailed", "Verified is False: bad"));
+  }
+
+  @Test
+  void aFirstPassingVerificationIsNotAnEvent() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.VERIFIED, StatusConditions.UNKNOWN, ConditionReasons.PENDING, "."));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.VERIFIED, true, ConditionReasons.PASSED, "ok"));
+    assertThat(PolicyEvents.noticesFor(before, after)).isEmpty();
+  }
+
+  @Test
+  void readyIsLeftOutWhenTheConditionBehindItHasItsOwnEvent() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.VERIFIED, true, ConditionReasons.PASSED, "ok")
+        .set(ConditionTypes.READY, true, ConditionReasons.READY, "ready"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.VERIFIED, false, "MxCoverageFailed", "bad")
+        .set(ConditionTypes.READY, false, "MxCoverageFailed", "bad"));
+    assertThat(PolicyEvents.noticesFor(before, after)).extracting(Notice::message)
+        .containsExactly("Verified is False: bad");
+  }
+
+  @Test
+  void readyAloneIsRecorded() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.READY, true, ConditionReasons.READY, "ready"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.INVALID_SPEC, "spec.mx is empty"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(new Notice("Warning",
+        ConditionReasons.INVALID_SPEC, "Ready is False: spec.mx is empty"));
+  }
+
+  @Test
+  void pausingIsAWarningAndResumingIsNormal() {
+    List<Condition> paused = conditions(null, c -> c
+        .set(ConditionTypes.PAUSED, true, ConditionReasons.PAUSED_BY_ANNOTATION, "paused"));
+    assertThat(PolicyEvents.noticesFor(null, paused)).extracting(Notice::type)
+        .containsExactly("Warning");
+    List<Condition> resumed = conditions(paused, c -> c
+        .set(ConditionTypes.PAUSED, false, ConditionReasons.RESUMED, "resumed"));
+    assertThat(PolicyEvents.noticesFor(paused, resumed)).extracting(Notice::type)
+        .containsExactly("Normal");
+  }
+
+  @Test
+  void anUnchangedStatusIsNoEventWhateverItsMessage() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Service x exists"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Ingress x exists"));
+    assertThat(PolicyEvents.noticesFor(before, after)).isEmpty();
+  }
+}
