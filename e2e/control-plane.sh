@@ -1,235 +1,31 @@
 #!/usr/bin/env bash
-# Builds a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
-# kubectl) from its Go modules and runs it on 127.0.0.1 for the end-to-end tests.
+# Runs a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager) on
+# 127.0.0.1 for the end-to-end tests, from the binaries e2e/build-control-plane.sh builds
+# (and builds them first when the cache lacks them).
 #
-# Usage: e2e/control-plane.sh build | start | env | stop | run -- COMMAND... | versions | clean
+# Usage: e2e/control-plane.sh start | env | stop | run -- COMMAND...
+#        e2e/control-plane.sh build | versions | clean   (handed to build-control-plane.sh)
 # See e2e/README.md for the environment variables and the measured costs.
 set -euo pipefail
 
 readonly PROG=control-plane
-readonly K8S_VERSION="${E2E_K8S_VERSION:-v1.36.3}"
-readonly ETCD_VERSION="${E2E_ETCD_VERSION:-v3.6.16}"
-# Bump when the way the binaries are built changes, so that cached binaries are rebuilt.
-readonly RECIPE=1
+HERE=$(cd "$(dirname "$0")" && pwd)
+readonly HERE
+# shellcheck source=lib/common.sh
+. "$HERE/lib/common.sh"
+
 # No kubelet runs pods here, so the tests play the Deployment controller and write a
 # Deployment's rollout status themselves; the real one would overwrite it.
 KCM_CONTROLLERS=${E2E_KCM_CONTROLLERS:-*,-deployment-controller,-replicaset-controller}
-readonly CACHE_DIR="${MTASTS_E2E_CACHE:-$HOME/.cache/mta-sts-operator/e2e}"
 readonly READY_TIMEOUT="${E2E_READY_TIMEOUT:-180}"
 readonly SERVICE_CIDR="${E2E_SERVICE_CIDR:-10.0.0.0/24}"
 # Ports are drawn from below the kernel's usual ephemeral range (32768+), so that
 # outgoing connections of other programs do not take them between check and bind.
 readonly PORT_MIN=20000 PORT_SPAN=12000
 
-GOOS_GOARCH=""
-K8S_BIN_DIR=""
-ETCD_BIN_DIR=""
 STATE_DIR=""
 OWN_STATE_DIR=0
-REPORTED=0
 FAIL_REASON=""
-
-die() {
-  printf '%s: %s\n' "$PROG" "$*" >&2
-  REPORTED=1
-  exit 1
-}
-
-say() {
-  printf '%s: %s\n' "$PROG" "$*" >&2
-}
-
-verbose() {
-  [ "${E2E_VERBOSE:-0}" = 1 ] || [ "${CI:-}" = true ]
-}
-
-# Shows the end of a log before a failure is reported, where someone can read it later.
-show_log_tail() {
-  local file=$1
-  if verbose && [ -s "$file" ]; then
-    printf -- '--- last lines of %s\n' "$file" >&2
-    tail -n 25 "$file" | sed 's/^/  | /' >&2
-  fi
-}
-
-# ---------------------------------------------------------------------------------------
-# Build
-
-bin_dirs() {
-  if [ -z "$GOOS_GOARCH" ]; then
-    GOOS_GOARCH="$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
-  fi
-  K8S_BIN_DIR="$CACHE_DIR/bin/kubernetes-$K8S_VERSION-$GOOS_GOARCH"
-  ETCD_BIN_DIR="$CACHE_DIR/bin/etcd-$ETCD_VERSION-$GOOS_GOARCH"
-}
-
-k8s_stamp() { printf 'kubernetes %s recipe %s %s\n' "$K8S_VERSION" "$RECIPE" "$GOOS_GOARCH"; }
-etcd_stamp() { printf 'etcd %s recipe %s %s\n' "$ETCD_VERSION" "$RECIPE" "$GOOS_GOARCH"; }
-
-# True when DIR holds every named binary and a stamp equal to STAMP.
-cached() {
-  local dir=$1 stamp=$2 bin
-  shift 2
-  [ -f "$dir/stamp" ] && [ "$(head -n 1 "$dir/stamp")" = "$stamp" ] || return 1
-  for bin in "$@"; do
-    [ -x "$dir/$bin" ] || return 1
-  done
-}
-
-k8s_cached() { cached "$K8S_BIN_DIR" "$(k8s_stamp)" kube-apiserver kube-controller-manager kubectl; }
-etcd_cached() { cached "$ETCD_BIN_DIR" "$(etcd_stamp)" etcd; }
-
-# Runs go with the module and build caches kept under the e2e cache directory, the
-# toolchain pinned to the one installed, and static, reproducible output.
-gorun() {
-  env GOMODCACHE="$CACHE_DIR/go/mod" GOCACHE="$CACHE_DIR/go/build" \
-    GOFLAGS="-mod=mod -modcacherw" GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off \
-    go "$@"
-}
-
-require_go() {
-  command -v go >/dev/null 2>&1 ||
-    die "Go toolchain not found on PATH; install Go 1.26 or newer to build the control plane (or run against an existing cluster with E2E_USE_EXISTING=1 and KUBECONFIG)"
-}
-
-# True when Go version A (1.26.0 or go1.26.8) is at least B.
-version_ge() {
-  local a=${1#go} b=${2#go}
-  [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n 1)" = "$b" ]
-}
-
-# Prints one field of the JSON that `go list -m -json` prints.
-json_field() {
-  sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n 1
-}
-
-# Resolves MODULE@VERSION through the module proxy; prints the JSON description.
-module_info() {
-  local mod=$1 err out
-  err=$(mktemp)
-  if ! out=$(gorun list -m -json "$mod" 2>"$err"); then
-    local reason
-    reason=$(grep -v '^[[:space:]]*$' "$err" | tail -n 1 | sed 's/^[[:space:]]*//')
-    rm -f "$err"
-    die "cannot resolve $mod through the Go module proxy (GOPROXY=$(go env GOPROXY)): ${reason:-no answer}"
-  fi
-  rm -f "$err"
-  printf '%s\n' "$out"
-}
-
-# Writes a wrapper go.mod that builds k8s.io/kubernetes at K8S_VERSION: upstream maps its
-# staging modules to ./staging with replace directives, which a dependent module ignores,
-# so each one is replaced here by the k8s.io/<m> v0.Y.Z tag published for the release.
-write_k8s_wrapper() {
-  local dir=$1 upstream_mod=$2 go_line=$3 staging_version="v0.${K8S_VERSION#v1.}" mods
-  mods=$(awk '$2 == "=>" && $3 ~ /^\.\/staging\// { print $1 }' "$upstream_mod")
-  [ -n "$mods" ] || die "found no staging modules in the go.mod of k8s.io/kubernetes@$K8S_VERSION"
-  {
-    printf 'module mtasts.e2e/kubernetes-build\n\ngo %s\n\n' "$go_line"
-    # Upstream's godebug settings change runtime behaviour; keep them identical.
-    awk '/^godebug \(/ { block = 1 } block || /^godebug / { print } block && /^\)/ { block = 0 }' "$upstream_mod"
-    printf '\nrequire k8s.io/kubernetes %s\n\nreplace (\n' "$K8S_VERSION"
-    local m
-    for m in $mods; do
-      printf '\t%s => %s %s\n' "$m" "$m" "$staging_version"
-    done
-    printf ')\n'
-  } >"$dir/go.mod"
-  say "wrapper module replaces $(printf '%s\n' "$mods" | wc -l) staging modules with $staging_version"
-}
-
-build_k8s() {
-  local info upstream_mod go_line build_time work log ldflags pkg tmp
-  say "building kube-apiserver, kube-controller-manager and kubectl $K8S_VERSION (cold: about 25 minutes on 2 cores)"
-  info=$(module_info "k8s.io/kubernetes@$K8S_VERSION")
-  upstream_mod=$(json_field GoMod <<<"$info")
-  go_line=$(json_field GoVersion <<<"$info")
-  build_time=$(json_field Time <<<"$info")
-  [ -f "$upstream_mod" ] || die "the Go module proxy gave no go.mod for k8s.io/kubernetes@$K8S_VERSION"
-  version_ge "$(go env GOVERSION)" "$go_line" ||
-    die "kubernetes $K8S_VERSION needs Go $go_line or newer; found $(go env GOVERSION)"
-
-  work=$(mktemp -d "$CACHE_DIR/work/kubernetes.XXXXXX")
-  log="$CACHE_DIR/logs/build-kubernetes-$K8S_VERSION.log"
-  write_k8s_wrapper "$work" "$upstream_mod" "$go_line"
-
-  local minor=${K8S_VERSION#v1.}
-  minor=${minor%%.*}
-  ldflags="-s -w"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-    ldflags+=" -X $pkg.gitTreeState=archive -X $pkg.buildDate=$build_time"
-  done
-
-  tmp="$work/bin"
-  mkdir -p "$tmp"
-  if ! (cd "$work" && gorun build -trimpath -ldflags "$ldflags" -o "$tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver \
-    k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kubectl) >"$log" 2>&1; then
-    show_log_tail "$log"
-    rm -rf "$work"
-    die "building kubernetes $K8S_VERSION failed: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1) (log: $log)"
-  fi
-  install_bin_dir "$tmp" "$K8S_BIN_DIR" "$(k8s_stamp)" "$(go env GOVERSION)"
-  rm -rf "$work"
-}
-
-build_etcd() {
-  local info go_line work log tmp
-  say "building etcd $ETCD_VERSION"
-  info=$(module_info "go.etcd.io/etcd/server/v3@$ETCD_VERSION")
-  go_line=$(json_field GoVersion <<<"$info")
-  version_ge "$(go env GOVERSION)" "$go_line" ||
-    die "etcd $ETCD_VERSION needs Go $go_line or newer; found $(go env GOVERSION)"
-
-  work=$(mktemp -d "$CACHE_DIR/work/etcd.XXXXXX")
-  log="$CACHE_DIR/logs/build-etcd-$ETCD_VERSION.log"
-  tmp="$work/bin"
-  mkdir -p "$tmp"
-  # etcd's server go.mod carries replace directives as well; as a tool dependency of a
-  # fresh module it resolves against the published etcd modules instead.
-  if ! (cd "$work" &&
-    gorun mod init mtasts.e2e/etcd-build &&
-    gorun get -tool "go.etcd.io/etcd/server/v3@$ETCD_VERSION" &&
-    gorun build -trimpath -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION" \
-      -o "$tmp/etcd" go.etcd.io/etcd/server/v3) >"$log" 2>&1; then
-    show_log_tail "$log"
-    rm -rf "$work"
-    die "building etcd $ETCD_VERSION failed: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1) (log: $log)"
-  fi
-  install_bin_dir "$tmp" "$ETCD_BIN_DIR" "$(etcd_stamp)" "$(go env GOVERSION)"
-  rm -rf "$work"
-}
-
-# Moves freshly built binaries into place; the stamp is written last, so an interrupted
-# build never looks complete.
-install_bin_dir() {
-  local from=$1 to=$2 stamp=$3 go_version=$4
-  rm -rf "$to"
-  mkdir -p "$(dirname "$to")"
-  mv "$from" "$to"
-  printf '%s\nbuilt with %s on %s\n' "$stamp" "$go_version" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$to/stamp"
-}
-
-cmd_build() {
-  bin_dirs
-  if k8s_cached && etcd_cached; then
-    say "binaries cached in $CACHE_DIR/bin (kubernetes $K8S_VERSION, etcd $ETCD_VERSION)"
-    return 0
-  fi
-  require_go
-  mkdir -p "$CACHE_DIR/work" "$CACHE_DIR/logs" "$CACHE_DIR/bin"
-  # Two runs sharing the cache build once; the second waits and then finds the binaries.
-  exec 9>"$CACHE_DIR/build.lock"
-  if command -v flock >/dev/null 2>&1; then
-    flock 9
-  fi
-  k8s_cached || build_k8s
-  etcd_cached || build_etcd
-  exec 9>&-
-  say "binaries ready in $CACHE_DIR/bin"
-}
 
 # ---------------------------------------------------------------------------------------
 # Ports
@@ -561,7 +357,8 @@ bring_up() {
   local attempt rc
   bin_dirs
   if ! k8s_cached || ! etcd_cached; then
-    cmd_build
+    # the build names its own failure; only the exit is left to report
+    "$HERE/build-control-plane.sh" build || { REPORTED=1; exit 1; }
   fi
   check_pinned_ports
   mkdir -p "$STATE_DIR/logs"
@@ -695,50 +492,31 @@ cmd_run() {
   exit "$rc"
 }
 
-cmd_clean() {
-  [ -d "$CACHE_DIR" ] || return 0
-  # Not while a build uses the caches.
-  exec 9>"$CACHE_DIR/build.lock"
-  if command -v flock >/dev/null 2>&1; then
-    flock 9
-  fi
-  rm -rf "${CACHE_DIR:?}/go" "${CACHE_DIR:?}/work"
-  say "removed the Go module and build caches under $CACHE_DIR; the binaries stay"
-}
-
-cmd_versions() {
-  bin_dirs
-  printf 'kubernetes %s\netcd %s\ncache %s\n' "$K8S_VERSION" "$ETCD_VERSION" "$CACHE_DIR"
-  if k8s_cached; then printf 'kubernetes binaries %s\n' "$K8S_BIN_DIR"; else printf 'kubernetes binaries not built\n'; fi
-  if etcd_cached; then printf 'etcd binary %s\n' "$ETCD_BIN_DIR"; else printf 'etcd binary not built\n'; fi
-}
-
 usage() {
-  cat <<EOF
+  cat <<USAGE
 usage: $0 COMMAND
-  build            build the binaries into $CACHE_DIR/bin unless already cached
   start            build if needed, start the control plane in the background, print
                    'export KUBECONFIG=...' (use: eval "\$($0 start)")
   env              print the exports for the control plane that 'start' left running
   stop             stop the control plane that 'start' left running
   run -- CMD...    start a private control plane, run CMD with KUBECONFIG set, stop it;
                    exits with CMD's status
+  build            build the binaries into $CACHE_DIR/bin unless already cached
   versions         print the versions and where the binaries are
   clean            remove the Go module and build caches (several GB), keep the binaries
-EOF
+The last three are those of $HERE/build-control-plane.sh.
+USAGE
 }
 
 main() {
   local cmd=${1:-}
   [ "$#" -gt 0 ] && shift
   case $cmd in
-    build) cmd_build ;;
     start) cmd_start ;;
     env) cmd_env ;;
     stop) cmd_stop ;;
     run) cmd_run "$@" ;;
-    versions) cmd_versions ;;
-    clean) cmd_clean ;;
+    build | versions | clean) exec "$HERE/build-control-plane.sh" "$cmd" "$@" ;;
     -h | --help | help) usage ;;
     *) die "unknown command '$cmd' (see $0 --help)" ;;
   esac
