@@ -43,11 +43,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the operator against an in-process API server, applies a policy resource,",
-      "serves the policy over local HTTPS and prints the resources, the status and the DNS",
-      "records. Needs no cluster and no network."
-    })
+    // one string: picocli wraps it, and the command list shows only the first one
+    description = "Runs the operator against an in-process API server, applies a policy"
+        + " resource, serves the policy over local HTTPS and prints the resources, the status"
+        + " and the DNS records. Needs no cluster and no network.")
 public final class DemoCommand implements Callable<Integer> {
 
   static final String NAMESPACE = "demo";
