@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,8 @@ import picocli.CommandLine.Option;
       "Every flag overrides the environment variable named in its description."
     })
 public final class RunCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]",
       description = "Namespaces to watch; empty for all (MTASTS_WATCH_NAMESPACES).")
@@ -109,7 +112,12 @@ public final class RunCommand implements Callable<Integer> {
       runtime.close();
       stopped.countDown();
     }, "shutdown"));
-    runtime.start();
+    try {
+      runtime.start();
+    } catch (OperatorRuntime.StartupException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
     stopped.await();
     return 0;
   }
