@@ -109,7 +109,7 @@ final class ManifestReader {
     return bytes;
   }
 
-  private static List<Document> parse(String source, byte[] bytes) {
+  static List<Document> parse(String source, byte[] bytes) {
     requireUtf8(source, bytes);
     List<Document> documents = new ArrayList<>();
     try (JsonParser parser = YAML.getFactory().createParser(bytes);
