@@ -45,7 +45,8 @@ public final class RunCommand implements Callable<Integer> {
   String leaseName;
 
   @Option(names = "--lease-namespace",
-      description = "Namespace of the Lease; default POD_NAMESPACE (MTASTS_LEASE_NAMESPACE).")
+      description = "Namespace of the Lease; default POD_NAMESPACE, else the kubeconfig"
+          + " context's namespace, else default (MTASTS_LEASE_NAMESPACE).")
   String leaseNamespace;
 
   @Option(names = "--http-port",

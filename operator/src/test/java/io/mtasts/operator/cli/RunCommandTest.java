@@ -77,4 +77,12 @@ class RunCommandTest {
       assertThat(line.length()).as(line).isGreaterThan(60);
     }
   }
+
+  @Test
+  void helpSaysWhereTheLeaseGoesWhenNoNamespaceIsGiven() {
+    assertThat(run("run", "--help")).isZero();
+
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("default POD_NAMESPACE, else the kubeconfig context's namespace, else default");
+  }
 }
