@@ -45,7 +45,8 @@ class CrdUpgradeE2E {
 
   @AfterEach
   void delete() throws Exception {
-    kubectl("delete", "crd", NAME, "--ignore-not-found", "--wait=false");
+    // waits until it is gone: the next case creates it again under the same name
+    kubectl("delete", "crd", NAME, "--ignore-not-found", "--wait=true", "--timeout=60s");
   }
 
   @ParameterizedTest(name = "first installed with kubectl {0}")
