@@ -20,8 +20,6 @@ import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.verify.Verifier;
 import io.mtasts.operator.verify.VerifierSettings;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +41,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the operator against an in-process API server, applies a policy resource,",
-      "serves the policy over local HTTPS and prints the resources, the status and the DNS",
-      "records. Needs no cluster and no network."
-    })
+    // one string: picocli wraps it, and the command list shows only the first one
+    description = "Runs the operator against an in-process API server, applies a policy"
+        + " resource, serves the policy over local HTTPS and prints the resources, the status"
+        + " and the DNS records. Needs no cluster and no network.")
 public final class DemoCommand implements Callable<Integer> {
 
   static final String NAMESPACE = "demo";
@@ -156,24 +153,10 @@ public final class DemoCommand implements Callable<Integer> {
         .build());
   }
 
-  private MtaStsPolicy loadPolicy() throws IOException {
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    Path path = file != null ? file : Path.of(DEFAULT_FILE);
-    if (Files.isReadable(path)) {
-      try (InputStream in = Files.newInputStream(path)) {
-        return serialization.unmarshal(in, MtaStsPolicy.class);
-      }
-    }
-    if (file != null) {
-      throw new UsageException("cannot read '" + file + "'");
-    }
-    try (InputStream in = DemoCommand.class.getResourceAsStream("/" + DEFAULT_FILE)) {
-      if (in == null) {
-        throw new UsageException("cannot find " + DEFAULT_FILE + "; run from the repository"
-            + " root or pass --file");
-      }
-      return serialization.unmarshal(in, MtaStsPolicy.class);
-    }
+  private MtaStsPolicy loadPolicy() {
+    // read as render reads: several documents, other kinds skipped, errors at file:line
+    return MtaStsPolicyDecoder.firstPolicy(file == null ? null : file.toString(), DEFAULT_FILE,
+        spec.qualifiedName(" "), spec.commandLine().getErr());
   }
 
   private static OperatorConfig demoConfig() {

@@ -27,7 +27,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code check DOMAIN}: live verification of any domain's MTA-STS deployment, as a sending server
- * sees it. Exit 0 when no check failed (warnings allowed), 1 when one failed, 2 on usage errors.
+ * sees it. Exit 0 when no check failed (warnings allowed) and the check was conclusive (the
+ * {@code _mta-sts} record was found and the policy downloaded), 1 when one failed, 2 on usage
+ * errors, 3 when nothing failed but the check was not conclusive.
  */
 @Command(
     name = "check",
@@ -38,8 +40,10 @@ import picocli.CommandLine.Parameters;
           + " served at https://mta-sts.DOMAIN/.well-known/mta-sts.txt, its certificate, the MX"
           + " hosts it must cover, the _smtp._tls TLS-RPT record and, with --probe-mx, STARTTLS"
           + " on each MX.",
-      "Exit status: 0 when no check failed (warnings allowed), 1 when a check failed, 2 on a"
-          + " usage error."
+      "Exit status: 0 when no check failed (warnings allowed) and the decisive checks ran,"
+          + " 1 when a check failed, 2 on a usage error, 3 when nothing failed but the result is"
+          + " not verified: the _mta-sts TXT record was not found or no policy was downloaded"
+          + " (a DNS server or the policy host did not answer in time); try again."
     },
     footer = {
       "",
@@ -57,6 +61,9 @@ import picocli.CommandLine.Parameters;
           + " the deployment."
     })
 public final class CheckCommand implements Callable<Integer> {
+
+  /** Exit status of a check in which nothing failed but the decisive checks could not run. */
+  static final int NOT_VERIFIED = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -89,8 +96,8 @@ public final class CheckCommand implements Callable<Integer> {
   boolean allowPrivate;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-      description = "Limit of each DNS query, the policy download and each SMTP conversation,"
-          + " written 500ms, 20s, 1m (default: ${DEFAULT-VALUE}).")
+      description = "Limit of the whole check, written 500ms, 20s, 1m; a step still running"
+          + " then is reported as not finished (default: ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -110,7 +117,7 @@ public final class CheckCommand implements Callable<Integer> {
     String name = domainName();
     Expectations expected = expectations();
     Verifier verifier = verifier();
-    VerificationReport report = verifier.verify(name, expected);
+    VerificationReport report = verifier.verify(name, expected, verifier.settings().timeout());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(toJson(report));
@@ -118,7 +125,7 @@ public final class CheckCommand implements Callable<Integer> {
       printHuman(out, report);
     }
     out.flush();
-    return report.failed() ? 1 : 0;
+    return report.failed() ? 1 : report.conclusive() ? 0 : NOT_VERIFIED;
   }
 
   private String domainName() {
@@ -204,7 +211,14 @@ public final class CheckCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%d checks: %d passed, %d warning%s, %d failed, %d skipped"
             + " (%s)", report.checks().size(), report.count(Result.PASS), warnings,
         warnings == 1 ? "" : "s", failures, report.count(Result.SKIPPED),
-        failures > 0 ? "FAILED" : warnings > 0 ? "OK with warnings" : "OK");
+        failures > 0 ? "FAILED" : !report.conclusive() ? notVerified(report)
+            : warnings > 0 ? "OK with warnings" : "OK");
+  }
+
+  private static String notVerified(VerificationReport report) {
+    String what = report.stsRecordId().isEmpty() ? "no _mta-sts TXT record was found"
+        : "no policy was downloaded";
+    return "NOT VERIFIED: " + what + "; try again when DNS and the policy host answer";
   }
 
   /** Name, record text and a note, for each record the domain should publish. */
@@ -237,7 +251,7 @@ public final class CheckCommand implements Callable<Integer> {
   private static String toJson(VerificationReport report) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("domain", report.domain());
-    json.put("ok", report.passed());
+    json.put("ok", report.ok());
     List<Map<String, Object>> checks = new ArrayList<>();
     for (CheckOutcome check : report.checks()) {
       Map<String, Object> entry = new LinkedHashMap<>();

@@ -84,11 +84,15 @@ public final class LintCommand implements Runnable {
     }
 
     private List<Map<String, Object>> coverage(ParseResult<Policy> result) {
+      if (!result.isValid()) {
+        // an invalid policy covers nothing; a table of NOT covered would only hide its errors
+        return null;
+      }
       List<Map<String, Object>> mx = new ArrayList<>();
       for (String host : mxHosts) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("host", host);
-        entry.put("covered", result.isValid() && result.get().covers(host));
+        entry.put("covered", result.get().covers(host));
         mx.add(entry);
       }
       return mxHosts.isEmpty() ? null : mx;

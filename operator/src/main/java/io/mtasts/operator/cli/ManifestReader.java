@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -105,7 +109,8 @@ final class ManifestReader {
     return bytes;
   }
 
-  private static List<Document> parse(String source, byte[] bytes) {
+  static List<Document> parse(String source, byte[] bytes) {
+    requireUtf8(source, bytes);
     List<Document> documents = new ArrayList<>();
     try (JsonParser parser = YAML.getFactory().createParser(bytes);
         MappingIterator<JsonNode> values = YAML.readerFor(JsonNode.class).readValues(parser)) {
@@ -122,6 +127,25 @@ final class ManifestReader {
       throw new UsageException("cannot read '" + source + "': " + e.getMessage());
     }
     return documents;
+  }
+
+  /** Manifests are UTF-8 text; anything else gets a plain statement, not a decoder's exception. */
+  private static void requireUtf8(String source, byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CoderResult result = StandardCharsets.UTF_8.newDecoder()
+        .decode(in, CharBuffer.allocate(bytes.length), true);
+    if (!result.isError()) {
+      return;
+    }
+    int at = in.position();
+    int line = 1;
+    for (int i = 0; i < at; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    throw new UsageException(source + ":" + line + ": not UTF-8 text (byte " + at
+        + " is not part of a UTF-8 character); manifests are YAML in UTF-8");
   }
 
   /** One line: the parser's messages carry a multi-line excerpt that only repeats the place. */

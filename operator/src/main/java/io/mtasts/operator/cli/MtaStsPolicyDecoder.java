@@ -55,6 +55,89 @@ final class MtaStsPolicyDecoder {
 
   private MtaStsPolicyDecoder() {}
 
+  /** A policy and the document it was read from. */
+  record Found(MtaStsPolicy policy, ManifestReader.Document document) {}
+
+  /**
+   * What a set of manifest documents holds: the valid policies, a note for each document of
+   * another kind, and each problem as {@code file:line: MtaStsPolicy name: problem}.
+   */
+  record Policies(List<Found> found, List<String> skipped, List<String> problems) {}
+
+  /**
+   * The policies of {@code documents}, read the way the API server would: render and demo both
+   * read files this way.
+   *
+   * @throws UsageException for a document that is no Kubernetes object at all
+   */
+  static Policies policies(List<ManifestReader.Document> documents) {
+    List<Found> found = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (ManifestReader.Document document : documents) {
+      if (!document.node().isObject() || document.kind() == null) {
+        throw new UsageException(document.where() + ": not a Kubernetes object; expected a"
+            + " mapping with apiVersion and kind");
+      }
+      if (!isPolicy(document)) {
+        skipped.add(document.kind() + " " + (document.name() == null ? "(unnamed)"
+            : document.name()) + " (" + document.where() + ")");
+        continue;
+      }
+      Decoded decoded = decode(document);
+      String label = label(document);
+      decoded.problems().forEach(p -> problems.add(document.where() + ": " + label + ": " + p));
+      if (decoded.valid()) {
+        found.add(new Found(decoded.policy(), document));
+      }
+    }
+    return new Policies(found, skipped, problems);
+  }
+
+  /**
+   * The one policy the demo applies: the first in {@code file} (or the bundled default when no
+   * file is given and it is not in the working directory); notes about other documents go to
+   * {@code err}.
+   *
+   * @throws UsageException naming the file and line of what cannot be used
+   */
+  static MtaStsPolicy firstPolicy(
+      String file, String defaultFile, String command, java.io.PrintWriter err) {
+    List<ManifestReader.Document> documents;
+    String source = file != null ? file : defaultFile;
+    if (file != null || java.nio.file.Files.isReadable(java.nio.file.Path.of(defaultFile))) {
+      documents = ManifestReader.read(source, java.io.InputStream.nullInputStream());
+    } else {
+      try (java.io.InputStream in =
+          MtaStsPolicyDecoder.class.getResourceAsStream("/" + defaultFile)) {
+        if (in == null) {
+          throw new UsageException("cannot find " + defaultFile + "; run from the repository"
+              + " root or pass --file");
+        }
+        documents = ManifestReader.parse(defaultFile, in.readAllBytes());
+      } catch (IOException e) {
+        throw new UsageException("cannot read " + defaultFile + ": " + e.getMessage());
+      }
+    }
+    Policies read = policies(documents);
+    if (!read.problems().isEmpty()) {
+      throw new UsageException(String.join("\n", read.problems()));
+    }
+    if (read.found().isEmpty()) {
+      throw new UsageException("no MtaStsPolicy in " + source);
+    }
+    read.skipped().forEach(s -> err.println(command + ": skipped " + s + ": not an MtaStsPolicy"));
+    read.found().stream().skip(1).forEach(f -> err.println(command + ": skipped "
+        + label(f.document()) + " (" + f.document().where() + "): the demo applies one policy,"
+        + " the first"));
+    err.flush();
+    return read.found().get(0).policy();
+  }
+
+  static String label(ManifestReader.Document document) {
+    return "MtaStsPolicy " + (document.name() == null ? "(unnamed)" : document.name());
+  }
+
   /** Whether a document is meant to be an MtaStsPolicy, whatever its apiVersion says. */
   static boolean isPolicy(ManifestReader.Document document) {
     return KIND.equals(document.kind());

@@ -96,35 +96,16 @@ public final class RenderCommand implements Callable<Integer> {
   InputStream stdin = System.in;
 
   /** A valid resource and where it came from. */
-  private record Source(MtaStsPolicy policy, ManifestReader.Document document) {}
-
   @Override
   public Integer call() {
     PlanSettings settings = settings();
     if (!NAMESPACE.matcher(namespace).matches()) {
       throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
     }
-    List<ManifestReader.Document> documents = readAll();
-    List<Source> sources = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    List<String> skipped = new ArrayList<>();
-    for (ManifestReader.Document document : documents) {
-      if (!document.node().isObject() || document.kind() == null) {
-        throw new UsageException(document.where() + ": not a Kubernetes object; expected a"
-            + " mapping with apiVersion and kind");
-      }
-      if (!MtaStsPolicyDecoder.isPolicy(document)) {
-        skipped.add(document.kind() + " " + (document.name() == null ? "(unnamed)"
-            : document.name()) + " (" + document.where() + ")");
-        continue;
-      }
-      MtaStsPolicyDecoder.Decoded decoded = MtaStsPolicyDecoder.decode(document);
-      String label = label(document);
-      decoded.problems().forEach(p -> problems.add(document.where() + ": " + label + ": " + p));
-      if (decoded.valid()) {
-        sources.add(new Source(decoded.policy(), document));
-      }
-    }
+    MtaStsPolicyDecoder.Policies read = MtaStsPolicyDecoder.policies(readAll());
+    List<MtaStsPolicyDecoder.Found> sources = read.found();
+    List<String> problems = read.problems();
+    List<String> skipped = read.skipped();
     PrintWriter err = spec.commandLine().getErr();
     if (!problems.isEmpty()) {
       problems.forEach(err::println);
@@ -135,7 +116,7 @@ public final class RenderCommand implements Callable<Integer> {
       throw new UsageException("no MtaStsPolicy in " + String.join(", ", sourceNames()));
     }
     StringBuilder out = new StringBuilder();
-    for (Source source : sources) {
+    for (MtaStsPolicyDecoder.Found source : sources) {
       if (out.length() > 0) {
         out.append('\n');
       }
@@ -194,7 +175,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
   }
 
-  private String render(Source source, PlanSettings settings) {
+  private String render(MtaStsPolicyDecoder.Found source, PlanSettings settings) {
     MtaStsPolicy policy = source.policy();
     String declared = policy.getMetadata().getNamespace();
     if (declared != null && spec.commandLine().getParseResult().hasMatchedOption("--namespace")
@@ -210,7 +191,7 @@ public final class RenderCommand implements Callable<Integer> {
       policy.getMetadata().setUid(PLACEHOLDER_UID);
     }
     PolicyPlan plan = PolicyPlan.of(policy, settings);
-    String label = label(source.document()) + " (" + source.document().where() + ")";
+    String label = MtaStsPolicyDecoder.label(source.document()) + " (" + source.document().where() + ")";
     List<String> parts = new ArrayList<>();
     if (only == null || only == Part.POLICY) {
       parts.add("# Policy of " + label + ", served at " + plan.policyUrl() + "\n"
@@ -223,10 +204,6 @@ public final class RenderCommand implements Callable<Integer> {
       parts.add(objectsPart(plan, label, placeholder));
     }
     return String.join("\n", parts);
-  }
-
-  private static String label(ManifestReader.Document document) {
-    return "MtaStsPolicy " + (document.name() == null ? "(unnamed)" : document.name());
   }
 
   private static String dnsPart(PolicyPlan plan, String label) {

@@ -3,11 +3,17 @@ package io.mtasts.operator.cli;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +31,8 @@ import picocli.CommandLine.Option;
     })
 public final class RunCommand implements Callable<Integer> {
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]",
       description = "Namespaces to watch; empty for all (MTASTS_WATCH_NAMESPACES).")
   String watchNamespaces;
@@ -37,7 +45,8 @@ public final class RunCommand implements Callable<Integer> {
   String leaseName;
 
   @Option(names = "--lease-namespace",
-      description = "Namespace of the Lease; default POD_NAMESPACE (MTASTS_LEASE_NAMESPACE).")
+      description = "Namespace of the Lease; default POD_NAMESPACE, else the kubeconfig"
+          + " context's namespace, else default (MTASTS_LEASE_NAMESPACE).")
   String leaseNamespace;
 
   @Option(names = "--http-port",
@@ -92,9 +101,10 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = config(System.getenv());
-    if (!clusterConfigured(System.getenv())) {
-      throw new UsageException("no cluster is configured (not in a pod, no KUBECONFIG and no"
-          + " ~/.kube/config); to try the operator without a cluster, run the 'demo' command");
+    Optional<String> noCluster =
+        clusterProblem(System.getenv(), Path.of(System.getProperty("user.home")));
+    if (noCluster.isPresent()) {
+      throw new UsageException(noCluster.get());
     }
     LogSetup.apply(config.logFormat(), config.logLevel());
     OperatorRuntime runtime = OperatorRuntime.builder(config).build();
@@ -103,7 +113,12 @@ public final class RunCommand implements Callable<Integer> {
       runtime.close();
       stopped.countDown();
     }, "shutdown"));
-    runtime.start();
+    try {
+      runtime.start();
+    } catch (OperatorRuntime.StartupException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
     stopped.await();
     return 0;
   }
@@ -111,45 +126,67 @@ public final class RunCommand implements Callable<Integer> {
   /** The configuration from the environment with the flags given; exit 2 when it is invalid. */
   OperatorConfig config(Map<String, String> env) {
     Map<String, String> overrides = new LinkedHashMap<>();
-    put(overrides, "MTASTS_WATCH_NAMESPACES", watchNamespaces);
-    put(overrides, "MTASTS_LEADER_ELECTION", leaderElection);
-    put(overrides, "MTASTS_LEASE_NAME", leaseName);
-    put(overrides, "MTASTS_LEASE_NAMESPACE", leaseNamespace);
-    put(overrides, "MTASTS_HTTP_PORT", httpPort);
-    put(overrides, "MTASTS_HTTP_ADDRESS", httpAddress);
-    put(overrides, "MTASTS_WEB_SERVER_IMAGE", webServerImage);
-    put(overrides, "MTASTS_INGRESS_CLASS", ingressClass);
-    put(overrides, "MTASTS_DEFAULT_ISSUER", defaultIssuer);
-    put(overrides, "MTASTS_VERIFY_INTERVAL", verifyInterval);
-    put(overrides, "MTASTS_VERIFY_CONCURRENCY", verifyConcurrency);
-    put(overrides, "MTASTS_DNS_SERVERS", dnsServers == null ? null : String.join(",", dnsServers));
-    put(overrides, "MTASTS_CA_FILE", caFile);
-    put(overrides, "MTASTS_ALLOW_PRIVATE", allowPrivate);
-    put(overrides, "MTASTS_LOG_FORMAT", logFormat);
-    put(overrides, "MTASTS_LOG_LEVEL", logLevel);
+    Map<String, String> flags = new LinkedHashMap<>();
+    put(overrides, flags, "--watch-namespaces", "MTASTS_WATCH_NAMESPACES", watchNamespaces);
+    put(overrides, flags, "--leader-election", "MTASTS_LEADER_ELECTION", leaderElection);
+    put(overrides, flags, "--lease-name", "MTASTS_LEASE_NAME", leaseName);
+    put(overrides, flags, "--lease-namespace", "MTASTS_LEASE_NAMESPACE", leaseNamespace);
+    put(overrides, flags, "--http-port", "MTASTS_HTTP_PORT", httpPort);
+    put(overrides, flags, "--http-address", "MTASTS_HTTP_ADDRESS", httpAddress);
+    put(overrides, flags, "--web-server-image", "MTASTS_WEB_SERVER_IMAGE", webServerImage);
+    put(overrides, flags, "--ingress-class", "MTASTS_INGRESS_CLASS", ingressClass);
+    put(overrides, flags, "--default-issuer", "MTASTS_DEFAULT_ISSUER", defaultIssuer);
+    put(overrides, flags, "--verify-interval", "MTASTS_VERIFY_INTERVAL", verifyInterval);
+    put(overrides, flags, "--verify-concurrency", "MTASTS_VERIFY_CONCURRENCY", verifyConcurrency);
+    put(overrides, flags, "--dns-server", "MTASTS_DNS_SERVERS",
+        dnsServers == null ? null : String.join(",", dnsServers));
+    put(overrides, flags, "--ca-file", "MTASTS_CA_FILE", caFile);
+    put(overrides, flags, "--allow-private", "MTASTS_ALLOW_PRIVATE", allowPrivate);
+    put(overrides, flags, "--log-format", "MTASTS_LOG_FORMAT", logFormat);
+    put(overrides, flags, "--log-level", "MTASTS_LOG_LEVEL", logLevel);
     try {
       return OperatorConfig.from(env, overrides);
     } catch (OperatorConfig.InvalidConfigException e) {
-      throw new UsageException("invalid configuration: " + e.getMessage());
+      // a value given as a flag is reported under the flag's name, not the variable it overrides
+      String message = e.getMessage();
+      for (Map.Entry<String, String> flag : flags.entrySet()) {
+        message = message.replace(flag.getKey() + "='", flag.getValue() + "='");
+      }
+      throw new UsageException("invalid configuration: " + message);
     }
   }
 
-  static boolean clusterConfigured(Map<String, String> env) {
+  /** Why no cluster can be reached with this environment, or empty when one is configured. */
+  static Optional<String> clusterProblem(Map<String, String> env, Path home) {
     if (env.containsKey("KUBERNETES_SERVICE_HOST")) {
-      return true;
+      return Optional.empty();
     }
     String kubeconfig = env.get("KUBECONFIG");
     if (kubeconfig != null && !kubeconfig.isBlank()) {
-      return java.util.Arrays.stream(kubeconfig.split(java.io.File.pathSeparator))
-          .anyMatch(p -> java.nio.file.Files.isReadable(java.nio.file.Path.of(p)));
+      List<String> unreadable = new ArrayList<>();
+      for (String file : kubeconfig.split(File.pathSeparator)) {
+        if (Files.isReadable(Path.of(file))) {
+          return Optional.empty();
+        }
+        unreadable.add(file);
+      }
+      return Optional.of("KUBECONFIG names " + String.join(", ", unreadable) + ", which does"
+          + " not exist or cannot be read; point KUBECONFIG at a kubeconfig file, or unset it"
+          + " to use ~/.kube/config");
     }
-    return java.nio.file.Files.isReadable(
-        java.nio.file.Path.of(System.getProperty("user.home"), ".kube", "config"));
+    if (Files.isReadable(home.resolve(".kube").resolve("config"))) {
+      return Optional.empty();
+    }
+    return Optional.of("no cluster is configured (not in a pod, KUBECONFIG is not set and there"
+        + " is no ~/.kube/config); 'run' needs a cluster; to try the operator without one, run"
+        + " the 'demo' command");
   }
 
-  private static void put(Map<String, String> map, String key, Object value) {
+  private static void put(
+      Map<String, String> map, Map<String, String> flags, String flag, String key, Object value) {
     if (value != null) {
       map.put(key, value.toString());
+      flags.put(key, flag);
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class PolicyParser {
 
+  private static final char BYTE_ORDER_MARK = '\uFEFF';
   private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
   private static final Pattern MAX_AGE = Pattern.compile("[0-9]{1,10}");
   private static final Set<String> KEYS = Set.of("version", "mode", "max_age", "mx");
@@ -65,6 +66,8 @@ public final class PolicyParser {
     private final List<Finding> errors = new ArrayList<>();
     private final List<Finding> warnings = new ArrayList<>();
     private final Map<String, Integer> firstLineOfKey = new HashMap<>();
+    /** For a required key that is missing, the line with a key one character away from it. */
+    private final Map<String, String> nearMisses = new HashMap<>();
     private final Map<String, Integer> firstLineOfMx = new HashMap<>();
     private final List<MxPattern> mx = new ArrayList<>();
     private Mode mode;
@@ -92,6 +95,15 @@ public final class PolicyParser {
             errors.add(Finding.atLine(number, "blank lines are not allowed inside a policy"));
           }
           continue;
+        }
+        if (number == 1 && line.charAt(0) == BYTE_ORDER_MARK) {
+          // editors hide it, so an error about the key would show a key that looks right
+          errors.add(Finding.atLine(number, "the file starts with a byte order mark (U+FEFF),"
+              + " which is not allowed; save it as UTF-8 without a byte order mark"));
+          line = line.substring(1);
+          if (Whitespace.isBlank(line)) {
+            continue;
+          }
         }
         parseLine(number, line);
       }
@@ -191,6 +203,13 @@ public final class PolicyParser {
       if (KEYS.contains(known)) {
         warnings.add(Finding.atLine(number, "key '" + key + "' is not '" + known
             + "' (keys are case-sensitive); it is ignored as an unknown extension"));
+      } else {
+        KEYS.stream().filter(k -> oneEditApart(k, key)).sorted().findFirst().ifPresent(k -> {
+          warnings.add(Finding.atLine(number, "key '" + key + "' is not '" + k
+              + "' (one character differs); it is ignored as an unknown extension"));
+          nearMisses.putIfAbsent(k, "line " + number + " has '" + key + "': did you mean '"
+              + k + "'?");
+        });
       }
       if (value.isEmpty()) {
         errors.add(Finding.atLine(number, "extension '" + key + "' has an empty value"));
@@ -247,19 +266,40 @@ public final class PolicyParser {
 
     private void checkRequired() {
       if (!firstLineOfKey.containsKey("version")) {
-        errors.add(Finding.of("missing 'version: STSv1' line"));
+        errors.add(Finding.of("missing 'version: STSv1' line" + nearMiss("version")));
       }
       if (!firstLineOfKey.containsKey("mode")) {
-        errors.add(Finding.of("missing 'mode:' line (one of " + Mode.allowedTokens() + ")"));
+        errors.add(Finding.of("missing 'mode:' line (one of " + Mode.allowedTokens() + ")"
+            + nearMiss("mode")));
       }
       if (!firstLineOfKey.containsKey("max_age")) {
         errors.add(Finding.of("missing 'max_age:' line (seconds, at most "
-            + Policy.MAX_AGE_LIMIT + ")"));
+            + Policy.MAX_AGE_LIMIT + ")" + nearMiss("max_age")));
       }
       if (mode != null && mode != Mode.NONE && !mxLineSeen) {
         errors.add(Finding.of("at least one 'mx:' line is required when mode is "
-            + mode.token()));
+            + mode.token() + nearMiss("mx")));
       }
     }
+
+    private String nearMiss(String key) {
+      String hint = nearMisses.get(key);
+      return hint == null ? "" : "; " + hint;
+    }
+  }
+
+  /** True when one substitution, insertion or deletion turns {@code a} into {@code b}. */
+  static boolean oneEditApart(String a, String b) {
+    if (a.equals(b) || Math.abs(a.length() - b.length()) > 1) {
+      return false;
+    }
+    String shorter = a.length() <= b.length() ? a : b;
+    String longer = shorter == a ? b : a;
+    int i = 0;
+    while (i < shorter.length() && shorter.charAt(i) == longer.charAt(i)) {
+      i++;
+    }
+    int skip = shorter.length() == longer.length() ? 1 : 0;
+    return shorter.substring(i + skip).equals(longer.substring(i + 1));
   }
 }

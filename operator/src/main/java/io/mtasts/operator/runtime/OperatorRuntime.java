@@ -2,15 +2,20 @@ package io.mtasts.operator.runtime;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.reconciler.CrdPresence;
 import io.mtasts.operator.reconciler.DomainVerifier;
 import io.mtasts.operator.reconciler.PolicyMetrics;
@@ -20,9 +25,14 @@ import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +46,19 @@ public final class OperatorRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
 
+  /** How long running reconciles may take to finish on shutdown. */
+  public static final Duration RECONCILE_TERMINATION_TIMEOUT = Duration.ofSeconds(10);
+
   private final OperatorConfig config;
   private final KubernetesClient client;
   private final Operator operator;
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final String identity;
+  private final boolean ownsClient;
+  private final String leaseNamespace;
   private final MtaStsPolicyReconciler reconciler;
   private HealthServer health;
 
@@ -54,32 +71,43 @@ public final class OperatorRuntime implements AutoCloseable {
     ServedPolicyProbe probe = b.probe != null ? b.probe
         : HttpServedPolicyProbe.inCluster(Duration.ofSeconds(5), config.clusterDomain());
     boolean ssa = b.serverSideApply;
+    this.ownsClient = b.client == null;
+    this.identity = config.identity().orElseGet(OperatorRuntime::generatedIdentity);
+    this.leaseNamespace = leaseNamespace(config, client);
+    boolean exitOnLostLeadership = b.exitOnStopLeading;
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
-          .withCloseClientOnStop(b.client == null)
+          // closed here after the Lease is released, which needs the client
+          .withCloseClientOnStop(false)
           .withSSABasedCreateUpdateMatchForDependentResources(ssa)
           .withUseSSAToPatchPrimaryResource(ssa)
+          // on SIGTERM, reconciles in flight get this long to finish (the chart's
+          // terminationGracePeriodSeconds leaves room for it and for releasing the Lease)
+          .withReconciliationTerminationTimeout(RECONCILE_TERMINATION_TIMEOUT)
           // per controller: per resource, JOSDK's timer alone cost about 20 KiB of heap and
           // some 75 series per policy; the per-policy view is PolicyMetrics' gauges
           .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry)
               .notCollectingMetricsPerResource()
               .build());
       if (config.leaderElection()) {
+        // JOSDK would call System.exit when leadership ends, also when it ends because this
+        // process is shutting down; exit from inside a shutdown hook blocks the JVM. This class
+        // decides instead: exit only when leadership is lost while running.
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
             config.leaseName(),
-            config.leaseNamespace().orElse(null),
+            leaseNamespace,
             LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-            config.identity().orElse(null),
+            identity,
             new LeaderCallbacks(
                 () -> {
                   leading.set(true);
                   LOG.info("Leading: this instance reconciles now");
                 },
-                () -> leading.set(false),
-                identity -> LOG.info("Leader is {}", identity)),
-            b.exitOnStopLeading));
+                () -> stoppedLeading(exitOnLostLeadership),
+                leader -> LOG.info("Leader is {}", leader)),
+            false));
       }
     });
     DomainVerifier verifier = b.verifier;
@@ -161,7 +189,10 @@ public final class OperatorRuntime implements AutoCloseable {
       return this;
     }
 
-    /** Production exits when leadership is lost; tests running several instances do not. */
+    /**
+     * Production exits when leadership is lost while running (never when it ends because the
+     * runtime is closed); tests running several instances in one JVM do not.
+     */
     public Builder exitOnStopLeading(boolean exit) {
       this.exitOnStopLeading = exit;
       return this;
@@ -174,6 +205,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
   /** Starts the health endpoint, then the operator (which waits for leadership if enabled). */
   public OperatorRuntime start() throws IOException {
+    preflight();
     health = new HealthServer(config.httpAddress(), config.httpPort(),
         this::liveness, this::readiness, registry::scrape);
     LOG.info("Health and metrics on {}:{} (/healthz, /readyz, /metrics)", config.httpAddress(),
@@ -183,6 +215,46 @@ public final class OperatorRuntime implements AutoCloseable {
     LOG.info("Operator started; watching {}", config.watchNamespaces().isEmpty()
         ? "all namespaces" : "namespaces " + config.watchNamespaces());
     return this;
+  }
+
+  /**
+   * Two mistakes of a first run outside a cluster that JOSDK would otherwise report as stack
+   * traces, or retry forever while reporting ready: no CRD, and a Lease namespace that does not
+   * exist. Checks the caller has no permission for are left to JOSDK's own reporting.
+   */
+  private void preflight() {
+    var policies = client.resources(MtaStsPolicy.class);
+    try {
+      (config.watchNamespaces().isEmpty() ? policies.inAnyNamespace()
+          : policies.inNamespace(config.watchNamespaces().iterator().next()))
+          .list(new ListOptionsBuilder().withLimit(1L).build());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        throw new StartupException("the MtaStsPolicy CRD (" + MtaStsPolicy.CRD_NAME + ") is"
+            + " not installed in this cluster; apply crds/ first:"
+            + " kubectl apply --server-side --force-conflicts -f crds/");
+      }
+    }
+    if (!config.leaderElection()) {
+      return;
+    }
+    try {
+      if (client.namespaces().withName(leaseNamespace).get() == null) {
+        throw new StartupException("the Lease namespace '" + leaseNamespace + "' does not exist;"
+            + " create it, or choose another with --lease-namespace (MTASTS_LEASE_NAMESPACE)");
+      }
+    } catch (KubernetesClientException e) {
+      LOG.debug("cannot check that namespace {} exists: {}", leaseNamespace, e.getMessage());
+    }
+  }
+
+  /** The operator cannot start in this cluster; the message says what to do, in one line. */
+  public static final class StartupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
   }
 
   private HealthServer.Check liveness() {
@@ -221,16 +293,89 @@ public final class OperatorRuntime implements AutoCloseable {
     return registry;
   }
 
-  /** Stops reconciling, then the endpoint; in-flight reconciles get time to finish. */
+  /**
+   * Stops reconciling (in-flight reconciles get {@link #RECONCILE_TERMINATION_TIMEOUT}), releases
+   * the Lease if this instance holds it, so that a standby takes over at once instead of after the
+   * lease duration, then stops the endpoint.
+   */
   @Override
   public void close() {
+    closing.set(true);
+    boolean wasLeading = leading.get();
     try {
       operator.stop();
+      if (config.leaderElection() && wasLeading) {
+        releaseLease();
+      }
     } finally {
       reconciler.close();
+      if (ownsClient) {
+        client.close();
+      }
       if (health != null) {
         health.close();
       }
     }
+  }
+
+  private void stoppedLeading(boolean exitOnLostLeadership) {
+    leading.set(false);
+    if (closing.get()) {
+      return;
+    }
+    if (exitOnLostLeadership) {
+      // another instance may already be reconciling; a restart rejoins the election cleanly.
+      // Not from this thread: the elector's own callbacks must not block on the exit.
+      LOG.error("Lost the Lease {}/{}; exiting so that the restarted process rejoins the"
+          + " election", leaseNamespace, config.leaseName());
+      new Thread(() -> System.exit(1), "exit-on-lost-leadership").start();
+    } else {
+      LOG.warn("Lost the Lease {}/{}; standing by", leaseNamespace, config.leaseName());
+    }
+  }
+
+  /** Marks the Lease free, as Fabric8's release-on-cancel does, if this instance still holds it. */
+  private void releaseLease() {
+    LeaseLock lock = new LeaseLock(leaseNamespace, config.leaseName(), identity);
+    try {
+      LeaderElectionRecord current = lock.get(client);
+      if (current == null || !identity.equals(current.getHolderIdentity())) {
+        return;
+      }
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+      lock.update(client, new LeaderElectionRecord(null, Duration.ofSeconds(1), now, now,
+          current.getLeaderTransitions()));
+      LOG.info("Released the Lease {}/{}", leaseNamespace, config.leaseName());
+    } catch (RuntimeException e) {
+      // the standby then takes over when the lease expires, as without a release
+      LOG.warn("Could not release the Lease {}/{}: {}", leaseNamespace, config.leaseName(),
+          e.getMessage());
+    }
+  }
+
+  private static String generatedIdentity() {
+    String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
+        .orElse("mta-sts-operator");
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * The Lease's namespace: the configured one, else the client's (in a pod, its own namespace;
+   * outside, the kubeconfig context's), else {@code default}, which is said in the log.
+   */
+  private static String leaseNamespace(OperatorConfig config, KubernetesClient client) {
+    if (config.leaseNamespace().isPresent()) {
+      return config.leaseNamespace().get();
+    }
+    String fromClient = client.getConfiguration().getNamespace();
+    if (fromClient != null && !fromClient.isBlank()) {
+      return fromClient;
+    }
+    if (config.leaderElection()) {
+      LOG.info("The Lease is in namespace 'default': set --lease-namespace,"
+          + " MTASTS_LEASE_NAMESPACE or POD_NAMESPACE, or a namespace in the kubeconfig context,"
+          + " to choose another");
+    }
+    return "default";
   }
 }

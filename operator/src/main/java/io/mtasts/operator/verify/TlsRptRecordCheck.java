@@ -73,7 +73,8 @@ final class TlsRptRecordCheck {
       return CheckOutcome.warn(NAME, nothing + ": in testing mode the failure reports are the"
           + " only result, and nobody receives them; " + publish);
     }
-    return CheckOutcome.pass(NAME, nothing + "; it is optional, but without it you do not learn"
+    // nothing was found, so nothing passed: an absent optional record is not a verdict
+    return CheckOutcome.skipped(NAME, nothing + "; it is optional, but without it you do not learn"
         + " about failed TLS deliveries; " + publish);
   }
 }

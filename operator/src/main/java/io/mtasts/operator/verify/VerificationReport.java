@@ -54,6 +54,20 @@ public record VerificationReport(
     return !failed();
   }
 
+  /**
+   * True when the checks that decide whether senders can use MTA-STS actually ran: a valid
+   * {@code _mta-sts} record was found and a policy was downloaded. A verification in which DNS
+   * or the policy host never answered is not conclusive, even when nothing failed.
+   */
+  public boolean conclusive() {
+    return stsRecordId.isPresent() && check(CheckName.POLICY_SYNTAX).result() != Result.SKIPPED;
+  }
+
+  /** True when no check failed and the verification was {@linkplain #conclusive conclusive}. */
+  public boolean ok() {
+    return !failed() && conclusive();
+  }
+
   /** True when at least one check failed. */
   public boolean failed() {
     return count(Result.FAIL) > 0;

@@ -14,8 +14,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,10 +101,24 @@ public final class Verifier {
    * @throws IllegalArgumentException when {@code domain} is not a domain name
    */
   public VerificationReport verify(String domain, Expectations expected) {
+    // the steps bound themselves; this outer limit only matters if one of them does not
+    return verify(domain, expected, settings.timeout().multipliedBy(7));
+  }
+
+  /**
+   * Runs every check against {@code domain} and returns within about {@code overall} (plus a
+   * fraction of a second), even when servers never answer: a step still running at the limit is
+   * reported as not finished, never as passed.
+   *
+   * @throws IllegalArgumentException when {@code domain} is not a domain name
+   */
+  public VerificationReport verify(String domain, Expectations expected, Duration overall) {
     String name = normalizeDomain(domain);
     Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(overall, "overall");
     Instant started = clock.instant();
     long startNanos = System.nanoTime();
+    Deadline deadline = new Deadline(startNanos + overall.toNanos(), overall);
 
     // the three lookups are independent; ask them at once
     CompletableFuture<DnsAnswer<List<String>>> stsLookup = dns.txt(StsRecord.dnsName(name));
@@ -109,15 +126,20 @@ public final class Verifier {
         dns.txt(TlsRptRecord.dnsName(name));
     CompletableFuture<DnsAnswer<DnsLookup.MxHost>> mxLookup = dns.mx(name);
 
-    StsRecordCheck.Finding sts =
-        StsRecordCheck.judge(dns.await(stsLookup, StsRecord.dnsName(name)), expected.id());
-    FetchedPolicy fetched = fetcher.fetch(name);
+    StsRecordCheck.Finding sts = StsRecordCheck.judge(
+        deadline.await(stsLookup, StsRecord.dnsName(name)), expected.id());
+    FetchedPolicy fetched = deadline.within(
+        CompletableFuture.supplyAsync(() -> fetcher.fetch(name), WORKERS),
+        () -> new FetchedPolicy(CheckOutcome.warn(CheckName.POLICY_FETCH, "the policy download"
+            + " from " + PolicyFetcher.policyHost(name) + " did not finish within the time limit of "
+            + Durations.describe(overall) + "; this says nothing about the policy, try again"),
+            Optional.empty(), Optional.empty()));
     PolicyChecks.Syntax syntax = PolicyChecks.syntax(fetched);
     Optional<JudgedPolicy> judged = expected.policy().map(JudgedPolicy::desired)
         .or(() -> syntax.policy().map(JudgedPolicy::served));
-    DnsAnswer<DnsLookup.MxHost> mx = dns.await(mxLookup, name);
+    DnsAnswer<DnsLookup.MxHost> mx = deadline.await(mxLookup, name);
     TlsRptRecordCheck.Finding tlsRpt = TlsRptRecordCheck.judge(name,
-        dns.await(tlsRptLookup, TlsRptRecord.dnsName(name)), expected.tlsRptRecord(),
+        deadline.await(tlsRptLookup, TlsRptRecord.dnsName(name)), expected.tlsRptRecord(),
         PolicyChecks.modeOf(judged));
 
     List<CheckOutcome> checks = new ArrayList<>();
@@ -129,7 +151,11 @@ public final class Verifier {
     checks.add(CertificateCheck.judge(fetched.certificate(), clock.instant()));
     checks.add(MxCoverageCheck.judge(name, mx, judged));
     checks.add(tlsRpt.outcome());
-    checks.add(startTls(name, mx, judged));
+    checks.add(deadline.within(
+        CompletableFuture.supplyAsync(() -> startTls(name, mx, judged), WORKERS),
+        () -> CheckOutcome.warn(CheckName.MX_STARTTLS, "the STARTTLS probe of the MX hosts did"
+            + " not finish within the time limit of " + Durations.describe(overall)
+            + "; try again")));
 
     Optional<MxCoverageCheck.MailHosts> hosts = MxCoverageCheck.mailHosts(name, mx);
     VerificationReport report = new VerificationReport(name, checks, sts.id(), tlsRpt.text(),
@@ -167,6 +193,41 @@ public final class Verifier {
           PolicyChecks.modeOf(judged), settings.smtpPort());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Daemon threads, so that a step abandoned at the deadline never keeps a JVM alive. */
+  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "verify-step");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /** The end of one verification, shared by its steps. */
+  private record Deadline(long endNanos, Duration overall) {
+    /** A step that ends this close after the limit has its own verdict; let it give it. */
+    private static final long GRACE_NANOS = Duration.ofMillis(300).toNanos();
+
+    <T> T within(CompletableFuture<T> step, java.util.function.Supplier<T> unfinished) {
+      long left = endNanos + GRACE_NANOS - System.nanoTime();
+      try {
+        return step.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return unfinished.get();
+      } catch (TimeoutException e) {
+        return unfinished.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a verification step failed unexpectedly", e.getCause());
+      }
+    }
+
+    <T> DnsAnswer<T> await(CompletableFuture<DnsAnswer<T>> lookup, String name) {
+      // a lookup that ends in an exception is a temporary failure, as DnsLookup.await reports it
+      CompletableFuture<DnsAnswer<T>> settled = lookup.exceptionally(e -> DnsAnswer.failed(name,
+          DnsAnswer.Status.TEMPORARY_FAILURE, String.valueOf(e.getMessage())));
+      return within(settled, () -> DnsAnswer.failed(name, DnsAnswer.Status.TEMPORARY_FAILURE,
+          "no answer within the time limit of " + Durations.describe(overall)));
     }
   }
 

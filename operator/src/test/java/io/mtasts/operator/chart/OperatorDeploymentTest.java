@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.mtasts.operator.runtime.OperatorRuntime;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -139,6 +140,19 @@ class OperatorDeploymentTest {
         entry("MTASTS_LOG_FORMAT", "json"),
         entry("MTASTS_LOG_LEVEL", "DEBUG")));
     assertThat(environment(container)).containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
+  }
+
+  @Test
+  void theGracePeriodLetsReconcilesFinishAndTheLeaseBeReleased() {
+    long grace = render().one(Deployment.class).getSpec().getTemplate().getSpec()
+        .getTerminationGracePeriodSeconds();
+
+    assertThat(grace).isEqualTo(20)
+        .isGreaterThan(OperatorRuntime.RECONCILE_TERMINATION_TIMEOUT.toSeconds());
+    assertThat(render("terminationGracePeriodSeconds=60").one(Deployment.class).getSpec()
+        .getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(60);
+    assertThat(renderingError("terminationGracePeriodSeconds=5"))
+        .contains("terminationGracePeriodSeconds");
   }
 
   @Test

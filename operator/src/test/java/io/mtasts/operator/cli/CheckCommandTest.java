@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mtasts.operator.verify.CheckName;
 import io.mtasts.operator.verify.LocalMailDomain;
 import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,6 +96,36 @@ class CheckCommandTest {
     JsonNode sts = json.get("checks").get(0);
     assertThat(sts.get("name").asText()).isEqualTo("StsTxtRecord");
     assertThat(sts.get("result").asText()).isEqualTo("Fail");
+  }
+
+  @Test
+  void aDnsServerThatNeverAnswersIsNotOkAndExitsThree() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      String server = "127.0.0.1:" + silent.getLocalPort();
+      long started = System.nanoTime();
+
+      int exit = run("check", DOMAIN, "--dns-server", server, "--timeout", "1s", "--json");
+
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(exit).as(out + "" + err).isEqualTo(3);
+      JsonNode json = new ObjectMapper().readTree(out.toString());
+      assertThat(json.get("ok").asBoolean()).isFalse();
+      assertThat(json.get("checks").get(0).get("result").asText()).isEqualTo("Warn");
+      // --timeout bounds the whole check, not each step of it
+      assertThat(took).isLessThan(Duration.ofMillis(2500));
+    }
+  }
+
+  @Test
+  void anUnansweredCheckSaysInItsSummaryThatNothingWasVerified() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      int exit = run("check", DOMAIN, "--dns-server", "127.0.0.1:" + silent.getLocalPort(),
+          "--timeout", "1s");
+
+      assertThat(exit).isEqualTo(3);
+      assertThat(out.toString()).contains("(NOT VERIFIED:")
+          .doesNotContain("(OK");
+    }
   }
 
   @Test

@@ -109,7 +109,7 @@ class LintCommandTest {
   }
 
   @Test
-  void mxCoverageIsReportedPerPolicyAndHost() {
+  void mxCoverageIsReportedPerValidPolicyAndHostAndNotForAnInvalidOne() {
     Run run = lint("lint", "policy", "--mx", "mail.example.com", "--mx", "MX1.Backup.Example.Com.",
         "--mx", "a.b.backup.example.com", valid.toString(), invalid.toString());
 
@@ -121,9 +121,6 @@ class LintCommandTest {
         "  mx a.b.backup.example.com: NOT covered",
         "INVALID  " + invalid,
         "  error:   " + MODE_ERROR,
-        "  mx mail.example.com: NOT covered",
-        "  mx MX1.Backup.Example.Com.: NOT covered",
-        "  mx a.b.backup.example.com: NOT covered",
         "2 inputs: 1 valid, 1 invalid, 0 warnings");
   }
 

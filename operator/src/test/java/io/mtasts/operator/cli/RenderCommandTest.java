@@ -378,6 +378,18 @@ class RenderCommandTest {
   }
 
   @Test
+  void binaryInputIsNamedAsNotUtf8Text() throws IOException {
+    Path binary = dir.resolve("policy.gz");
+    Files.write(binary, new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, (byte) 0xff, (byte) 0xfe, 0});
+
+    RenderRun run = RenderRun.of("-f", binary.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).singleElement().asString()
+        .contains(binary.toString(), "not UTF-8 text").doesNotContain("Exception");
+  }
+
+  @Test
   void unreadableInputExitsTwoWithOneLineNamingIt() throws IOException {
     String missing = dir.resolve("missing.yaml").toString();
     String other = file("other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");

@@ -86,6 +86,13 @@ class ExamplesTest {
   }
 
   @Test
+  void everyExampleSaysFirstWhatItNeeds() throws IOException {
+    assertThat(ExampleFiles.yaml()).allSatisfy(file -> assertThat(
+        Files.readString(ExampleFiles.directory().resolve(file)))
+        .as("%s begins with a '# Needs:' line", file).startsWith("# Needs: "));
+  }
+
+  @Test
   void readmeDescribesEveryExample() throws IOException {
     String readme = Files.readString(ExampleFiles.directory().resolve("README.md"));
 

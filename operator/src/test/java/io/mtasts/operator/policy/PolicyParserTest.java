@@ -193,6 +193,23 @@ class PolicyParserTest {
 
   static Stream<Arguments> invalidPolicies() {
     return inBothLineEnds(
+        invalid("a byte order mark is named, not shown as an invisible part of the key",
+            "\uFEFF" + lines("version: STSv1", "mode: enforce", "mx: mail.example.com",
+                "max_age: 86400"),
+            "line 1: the file starts with a byte order mark (U+FEFF), which is not allowed;"
+                + " save it as UTF-8 without a byte order mark"),
+        invalid("'max-age' is one character away from 'max_age' and says so",
+            lines("version: STSv1", "mode: enforce", "mx: mail.example.com", "max-age: 86400"),
+            "missing 'max_age:' line (seconds, at most 31557600); line 4 has 'max-age':"
+                + " did you mean 'max_age'?")
+            .warns("line 4: key 'max-age' is not 'max_age' (one character differs); it is"
+                + " ignored as an unknown extension"),
+        invalid("'mod' is one character away from 'mode'",
+            lines("version: STSv1", "mod: enforce", "mx: mail.example.com", "max_age: 86400"),
+            "missing 'mode:' line (one of enforce, testing, none); line 2 has 'mod':"
+                + " did you mean 'mode'?")
+            .warns("line 2: key 'mod' is not 'mode' (one character differs); it is"
+                + " ignored as an unknown extension"),
         invalid("mode values are case-sensitive",
             lines("version: STSv1", "mx: mail.example.com", "mode: Enforce", "max_age: 86400"),
             "line 3: mode value 'Enforce' must be one of enforce, testing, none"
@@ -312,10 +329,6 @@ class PolicyParserTest {
             badKey(5, "my ext")),
         invalid("empty key", withLine(5, ": x"), badKey(5, "")),
         invalid("non-ASCII key", withLine(5, "clé: x"), badKey(5, "clé")),
-        invalid("byte order mark before the first key",
-            "\uFEFF" + lines("version: STSv1", "mode: enforce", "mx: mail.example.com",
-                "max_age: 86400"),
-            badKey(1, "\uFEFFversion"), "missing 'version: STSv1' line"),
         invalid("extension without a value", withLine(5, "ext:"),
             "line 5: extension 'ext' has an empty value"),
         invalid("extension with only spaces as value", withLine(5, "ext:   "),

@@ -156,6 +156,16 @@ class PolicyLifecycleTest {
     createServed();
     cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.READY)
         .map(c -> c.getStatus().equals("True")).orElse(false));
+    // a reconcile still running when the operator stops may finish its write (shutdown lets it);
+    // only the restarted operator's writes count, so start counting once the first is quiet
+    long[] writes = {-1};
+    org.awaitility.Awaitility.await().atMost(OperatorHarness.TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1)).until(() -> {
+          long now = cluster.api.writeCount();
+          boolean quiet = now == writes[0];
+          writes[0] = now;
+          return quiet;
+        });
     cluster.api.clearRequests();
 
     cluster.restart();
