@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,12 +23,9 @@ class DemoCommandTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
 
-    long start = System.nanoTime();
     int exit = cl.execute();
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(took).isLessThan(Duration.ofSeconds(30));
     String text = out.toString();
     assertThat(text)
         .contains("kind: \"ConfigMap\"", "kind: \"Deployment\"", "kind: \"Service\"",
@@ -50,6 +46,25 @@ class DemoCommandTest {
     assertThat(out.toString())
         .startsWith("Usage: mta-sts-demo ")
         .contains("-f, --file=CR.yaml", "--timeout=DURATION", "--verbose");
+  }
+
+  @Test
+  void helpWrapsTheDescriptionInsteadOfBreakingItEarly() {
+    StringWriter out = new StringWriter();
+    var cl = DemoMain.commandLine();
+    cl.setOut(new PrintWriter(out));
+
+    assertThat(cl.execute("--help")).isZero();
+    java.util.List<String> description = out.toString().lines()
+        .dropWhile(l -> !l.startsWith("Runs the operator"))
+        .takeWhile(l -> !l.startsWith("  "))
+        .toList();
+    assertThat(description).hasSizeGreaterThan(1);
+    assertThat(String.join(" ", description)).endsWith("Needs no cluster and no network.");
+    // every line but the last is filled to the width, none is cut short by a forced break
+    for (String line : description.subList(0, description.size() - 1)) {
+      assertThat(line.length()).as(line).isGreaterThan(60);
+    }
   }
 
   @Test

@@ -179,7 +179,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     return Optional.of("no cluster is configured (not in a pod, KUBECONFIG is not set and there"
         + " is no ~/.kube/config); 'run' needs a cluster; to try the operator without one, run"
-        + " the 'demo' command");
+        + " the demo jar: java -jar demo/target/mta-sts-demo.jar");
   }
 
   private static void put(

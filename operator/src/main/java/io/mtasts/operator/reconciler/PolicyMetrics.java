@@ -61,7 +61,8 @@ public final class PolicyMetrics {
       }
     }
     gauges.certificateNotAfter = report.certificateNotAfter().orElse(null);
-    if (report.passed()) {
+    // a verification that could not reach DNS or the policy host is no success to report
+    if (report.ok()) {
       gauges.lastSuccess = report.checkedAt();
     }
   }
@@ -89,7 +90,7 @@ public final class PolicyMetrics {
     g.meters.add(Gauge.builder("mtasts_verification_last_success_age_seconds", g,
             x -> x.lastSuccess == null ? Double.NaN
                 : Duration.between(x.lastSuccess, clock.instant()).toSeconds())
-        .description("Seconds since the last verification without a failed check")
+        .description("Seconds since the last conclusive verification (record found, policy fetched) without a failed check")
         .tags(tags)
         .register(registry));
     return g;

@@ -60,7 +60,8 @@ public record VerificationReport(
    * or the policy host never answered is not conclusive, even when nothing failed.
    */
   public boolean conclusive() {
-    return stsRecordId.isPresent() && check(CheckName.POLICY_SYNTAX).result() != Result.SKIPPED;
+    return stsRecordId.isPresent() && checks.stream()
+        .anyMatch(c -> c.name() == CheckName.POLICY_SYNTAX && c.result() != Result.SKIPPED);
   }
 
   /** True when no check failed and the verification was {@linkplain #conclusive conclusive}. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,36 +45,8 @@ class RunCommandTest {
   void withNothingConfiguredTheDemoIsSuggestedAsAnotherCommand() {
     String problem = RunCommand.clusterProblem(Map.of(), tmp).orElseThrow();
 
-    assertThat(problem).contains("no cluster is configured", "~/.kube/config", "'demo'");
-  }
-
-  @Test
-  void topLevelHelpShowsTheWholeDemoDescription() {
-    assertThat(run("--help")).isZero();
-
-    List<String> lines = out.toString().lines().toList();
-    int demo = lines.indexOf(lines.stream().filter(l -> l.startsWith("  demo ")).findFirst()
-        .orElseThrow());
-    StringBuilder entry = new StringBuilder(lines.get(demo));
-    for (int i = demo + 1; i < lines.size() && lines.get(i).startsWith("      "); i++) {
-      entry.append(' ').append(lines.get(i).strip());
-    }
-    assertThat(entry.toString()).endsWith("Needs no cluster and no network.");
-  }
-
-  @Test
-  void demoHelpWrapsItsDescriptionInsteadOfBreakingItEarly() {
-    assertThat(run("demo", "--help")).isZero();
-
-    List<String> description = out.toString().lines()
-        .dropWhile(l -> !l.startsWith("Runs the operator"))
-        .takeWhile(l -> !l.startsWith("  "))
-        .toList();
-    assertThat(description).hasSizeGreaterThan(1);
-    // every line but the last is filled to the width, none is cut short by a forced break
-    for (String line : description.subList(0, description.size() - 1)) {
-      assertThat(line.length()).as(line).isGreaterThan(60);
-    }
+    assertThat(problem).contains("no cluster is configured", "~/.kube/config",
+        "java -jar demo/target/mta-sts-demo.jar");
   }
 
   @Test

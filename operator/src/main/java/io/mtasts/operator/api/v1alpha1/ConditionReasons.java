@@ -36,6 +36,8 @@ public final class ConditionReasons {
   public static final String PENDING = "Pending";
   public static final String PASSED = "Passed";
   public static final String PASSED_WITH_WARNINGS = "PassedWithWarnings";
+  /** Nothing failed, but DNS or the policy host could not be observed. */
+  public static final String INCONCLUSIVE = "Inconclusive";
 
   private ConditionReasons() {}
 

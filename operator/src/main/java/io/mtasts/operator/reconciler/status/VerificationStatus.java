@@ -48,8 +48,9 @@ final class VerificationStatus {
   static void conditions(VerificationReport report, StatusConditions conditions) {
     set(conditions, ConditionTypes.DNS_RECORDS_VERIFIED, report.checks().stream()
         .filter(c -> DNS_CHECKS.contains(c.name())).toList(),
+        report.stsRecordId().isPresent(),
         "the _mta-sts and _smtp._tls records match the status");
-    set(conditions, ConditionTypes.VERIFIED, report.checks(),
+    set(conditions, ConditionTypes.VERIFIED, report.checks(), report.conclusive(),
         "every live check passed for " + report.domain());
   }
 
@@ -62,8 +63,13 @@ final class VerificationStatus {
     }
   }
 
+  /**
+   * {@code observed} is false when the checks that decide the condition could not run (DNS or the
+   * policy host never answered): without a failure that is Unknown, never True, since nothing
+   * was seen to work.
+   */
   private static void set(StatusConditions conditions, String type, List<CheckOutcome> checks,
-      String passMessage) {
+      boolean observed, String passMessage) {
     List<CheckOutcome> failed = checks.stream().filter(c -> c.result() == Result.FAIL).toList();
     List<CheckOutcome> warned = checks.stream().filter(c -> c.result() == Result.WARN).toList();
     if (!failed.isEmpty()) {
@@ -71,6 +77,12 @@ final class VerificationStatus {
       conditions.set(type, false, ConditionReasons.checkFailed(first.name().label()), first.message()
           + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more failed checks; see"
               + " status.checks)" : ""));
+    } else if (!observed) {
+      String why = warned.isEmpty() ? "the decisive checks did not run"
+          : warned.get(0).name().label() + ": " + warned.get(0).message();
+      conditions.set(type, StatusConditions.UNKNOWN, ConditionReasons.INCONCLUSIVE,
+          "nothing failed, but the live setup could not be observed (" + why + "); the next"
+              + " verification tries again");
     } else if (!warned.isEmpty()) {
       CheckOutcome first = warned.get(0);
       conditions.set(type, true, ConditionReasons.PASSED_WITH_WARNINGS,
