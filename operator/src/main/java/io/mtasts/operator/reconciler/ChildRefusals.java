@@ -55,6 +55,7 @@ final class ChildRefusals {
         result.throwAggregateExceptionIfErrorsPresent();
       }
       refusals.add(refusal.get());
+      LOG.debug("{} {} refused", kind, refusal.get().name(), e.getValue());
     }
     refusals.sort(Comparator.comparing(ChildRefusal::kind));
     Duration retry = backoff.refused(id, Objects.requireNonNullElse(
