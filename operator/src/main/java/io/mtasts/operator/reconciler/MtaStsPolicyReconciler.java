@@ -269,6 +269,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    // only when the wait is the Deployment's own trouble (a current template, not yet rolled
+    // out) does it become a problem reason; anything else stays progress
     waiting.flatMap(w -> context.getSecondaryResource(Deployment.class)
             .flatMap(RolloutTrouble::of)
             .filter(t -> t.message().equals(w)))
