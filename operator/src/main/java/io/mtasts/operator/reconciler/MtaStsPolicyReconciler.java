@@ -3,6 +3,7 @@ package io.mtasts.operator.reconciler;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -18,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconci
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
@@ -31,6 +33,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyDnsEndpointDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyIngressDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
+import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
@@ -60,6 +63,8 @@ import org.slf4j.LoggerFactory;
     informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 @Workflow(
     explicitInvocation = true,
+    // refusals by the API server are reported and backed off here (ChildRefusals)
+    handleExceptionsInReconciler = true,
     dependents = {
       @Dependent(name = "configmap", type = PolicyConfigMapDependent.class),
       @Dependent(name = "service", type = PolicyServiceDependent.class),
@@ -98,6 +103,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       new SimpleInboundEventSource<>("verification");
   private final VerificationScheduler verifications;
   private final PolicyMetrics metrics;
+  private final RefusalBackoff refusalBackoff;
+  private final ChildRefusals refusals;
   private volatile Instant lastPrune = Instant.EPOCH;
 
   public MtaStsPolicyReconciler(
@@ -115,6 +122,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     this.events = events;
     this.clock = clock;
     this.metrics = metrics;
+    this.refusalBackoff = new RefusalBackoff(clock);
+    this.refusals = new ChildRefusals(refusalBackoff);
     this.verifications = new VerificationScheduler(
         verifier, verifyConcurrency, clock, verificationDone::propagateEvent);
   }
@@ -136,6 +145,9 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(policy, context, report);
       report.status().setObservedGeneration(generationOf(policy));
+      metrics.served(ResourceID.fromResource(policy),
+          policy.getSpec() == null ? null : policy.getSpec().getDomain(),
+          report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
       return decided;
     });
     UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
@@ -246,6 +258,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     new ReconcileScope(plan, probe, crds).putInto(context);
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    Optional<Duration> refused = refusals.handle(policy, plan, result, report);
+    if (refused.isPresent()) {
+      return Outcome.after(refused.get());
+    }
 
     Optional<String> waiting = servedWaiting(result);
     if (waiting.isEmpty() && !plan.policyId().equals(report.status().getPolicyId())) {
@@ -253,6 +269,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    // only when the wait is the Deployment's own trouble (a current template, not yet rolled
+    // out) does it become a problem reason; anything else stays progress
+    waiting.flatMap(w -> context.getSecondaryResource(Deployment.class)
+            .flatMap(RolloutTrouble::of)
+            .filter(t -> t.message().equals(w)))
+        .ifPresent(t -> report.rolloutTrouble(t.reason()));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
     report.certificate(plan, certManager,
@@ -343,6 +365,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     var cache = context.getPrimaryCache();
     verifications.retainOnly(id -> cache.get(id).isPresent());
     metrics.retainOnly(id -> cache.get(id).isPresent());
+    refusalBackoff.retainOnly(id -> cache.get(id).isPresent());
   }
 
   private static boolean isPaused(MtaStsPolicy policy) {

@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * Per-policy Prometheus gauges of the live verification:
  * {@code mtasts_check_result} (0 Pass, 1 Warn, 2 Fail, -1 Skipped, per check),
  * {@code mtasts_certificate_days_left} and
- * {@code mtasts_verification_last_success_age_seconds}.
+ * {@code mtasts_verification_last_success_age_seconds}, and from a policy's first reconcile on
+ * {@code mtasts_policy_served} (1 while PolicyServed is True, else 0), so that a policy that was
+ * never served has a series to alert on.
  */
 public final class PolicyMetrics {
 
@@ -38,6 +40,18 @@ public final class PolicyMetrics {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<ResourceID, PolicyGauges> byPolicy = new ConcurrentHashMap<>();
+  private final Map<ResourceID, ServedGauge> served = new ConcurrentHashMap<>();
+
+  /** One policy's {@code mtasts_policy_served}; a new domain is a new series. */
+  private static final class ServedGauge {
+    final String domain;
+    volatile double value;
+    Meter meter;
+
+    ServedGauge(String domain) {
+      this.domain = domain;
+    }
+  }
 
   public PolicyMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -96,8 +110,40 @@ public final class PolicyMetrics {
     return g;
   }
 
+  /**
+   * Sets {@code mtasts_policy_served} of the policy {@code id}: registered on its first reconcile,
+   * {@code domain} empty while the spec names none.
+   */
+  public void served(ResourceID id, String domain, boolean isServed) {
+    String tag = domain == null ? "" : domain;
+    ServedGauge gauge = served.compute(id, (k, old) -> {
+      if (old != null && old.domain.equals(tag)) {
+        return old;
+      }
+      if (old != null) {
+        registry.remove(old.meter);
+      }
+      ServedGauge g = new ServedGauge(tag);
+      g.meter = Gauge.builder("mtasts_policy_served", g, x -> x.value)
+          .description("1 while the web server serves the policy of the current spec"
+              + " (PolicyServed=True), else 0")
+          .tags(Tags.of("namespace", k.getNamespace().orElse(""), "name", k.getName(),
+              "domain", tag))
+          .register(registry);
+      return g;
+    });
+    gauge.value = isServed ? 1 : 0;
+  }
+
   /** Drops the gauges of policies that no longer exist. */
   public void retainOnly(Predicate<ResourceID> exists) {
+    served.entrySet().removeIf(e -> {
+      if (exists.test(e.getKey())) {
+        return false;
+      }
+      registry.remove(e.getValue().meter);
+      return true;
+    });
     byPolicy.entrySet().removeIf(e -> {
       if (exists.test(e.getKey())) {
         return false;

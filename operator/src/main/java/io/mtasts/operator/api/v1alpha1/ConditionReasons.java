@@ -19,11 +19,21 @@ public final class ConditionReasons {
   /** Ready is False: applying the children failed and is retried. */
   public static final String RECONCILE_ERROR = "ReconcileError";
   public static final String READY = "Ready";
+  /** Ready is False: a ResourceQuota keeps the API server from storing a child. */
+  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+  /** Ready is False: an admission webhook or ValidatingAdmissionPolicy denied a child. */
+  public static final String ADMISSION_DENIED = "AdmissionDenied";
+  /** Ready is False: the API server refused a child for another reason, in its own words. */
+  public static final String CHILD_REFUSED = "ChildRefused";
 
   /** PolicyServed: the web server serves exactly the current policy. */
   public static final String SERVED = "Served";
   /** PolicyServed is False while a new policy rolls out; progress, not a problem. */
   public static final String ROLLING_OUT = "RollingOut";
+  /** PolicyServed is False: the Deployment's ReplicaSet cannot create pods (ReplicaFailure). */
+  public static final String PODS_NOT_CREATED = "PodsNotCreated";
+  /** PolicyServed is False: the rollout passed the Deployment's progress deadline. */
+  public static final String ROLLOUT_STUCK = "RolloutStuck";
 
   public static final String ISSUED = "Issued";
   /** CertificateReady is False while cert-manager issues; progress, not a problem. */

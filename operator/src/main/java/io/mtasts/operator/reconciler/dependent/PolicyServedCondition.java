@@ -13,6 +13,7 @@ import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Ready condition of the web server: the rollout of the current pod template is complete and an
@@ -78,6 +79,12 @@ public final class PolicyServedCondition
     int updated = Objects.requireNonNullElse(status.getUpdatedReplicas(), 0);
     int total = Objects.requireNonNullElse(status.getReplicas(), 0);
     int available = Objects.requireNonNullElse(status.getAvailableReplicas(), 0);
+    boolean complete = updated >= desired && total <= updated && available >= desired;
+    // the Deployment's own account of a rollout that stands still says more than the counts
+    Optional<RolloutTrouble> trouble = complete ? Optional.empty() : RolloutTrouble.of(deployment);
+    if (trouble.isPresent()) {
+      return trouble.get().message();
+    }
     if (updated < desired) {
       return "rolling out: " + updated + " of " + desired + " pods have the new policy";
     }

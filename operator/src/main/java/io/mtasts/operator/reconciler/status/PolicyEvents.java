@@ -52,7 +52,9 @@ public class PolicyEvents {
   public record Notice(String type, String reason, String message) {}
 
   public void recordTransitions(MtaStsPolicy policy, List<Condition> before, List<Condition> after) {
-    for (Notice notice : noticesFor(before, after)) {
+    List<Notice> notices = new ArrayList<>(noticesFor(before, after));
+    notices.addAll(RefusalNotices.changed(before, after, notices));
+    for (Notice notice : notices) {
       record(policy, notice.type(), notice.reason(), notice.message());
     }
   }

@@ -70,6 +70,25 @@ public final class StatusAggregator {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, conflict);
   }
 
+  /**
+   * The API server refused a child: Ready says which and why, with the refusal's reason;
+   * everything else, the advertised id included, stays as it was.
+   */
+  public void childRefused(String reason, String message) {
+    conditions.set(ConditionTypes.READY, false, reason, message);
+  }
+
+  /**
+   * The rollout that keeps the policy from being served stands still: PolicyServed keeps the
+   * message {@link #served} gave it and takes {@code reason}, a problem rather than progress.
+   */
+  public void rolloutTrouble(String reason) {
+    conditions.find(ConditionTypes.POLICY_SERVED)
+        .filter(c -> StatusConditions.FALSE.equals(c.getStatus()))
+        .ifPresent(c -> conditions.set(ConditionTypes.POLICY_SERVED, false, reason,
+            c.getMessage()));
+  }
+
   public void reconcileError(String cause) {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.RECONCILE_ERROR,
         "applying the children failed and is retried: " + cause);
