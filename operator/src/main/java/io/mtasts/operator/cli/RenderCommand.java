@@ -122,6 +122,11 @@ public final class RenderCommand implements Callable<Integer> {
       String label = label(document);
       decoded.problems().forEach(p -> problems.add(document.where() + ": " + label + ": " + p));
       if (decoded.valid()) {
+        // what the operator's settings refuse, the operator would refuse too
+        settings.limits().problems(decoded.policy().getSpec(), settings.webServerImage())
+            .forEach(p -> problems.add(document.where() + ": " + label + ": " + p));
+      }
+      if (decoded.valid() && problems.isEmpty()) {
         sources.add(new Source(decoded.policy(), document));
       }
     }

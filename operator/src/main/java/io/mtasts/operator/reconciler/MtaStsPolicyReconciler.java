@@ -34,6 +34,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
+import io.mtasts.operator.reconciler.status.TlsSecretFinding;
 import io.mtasts.operator.verify.Expectations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,7 +42,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
 public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoCloseable {
 
   public static final String NAME = "mtastspolicy";
-  public static final String PAUSED_ANNOTATION = "mtasts.io/paused";
+  public static final String PAUSED_ANNOTATION = PauseAnnotation.KEY;
 
   private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicyReconciler.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -135,6 +135,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(policy, context, report);
+      report.notEvaluatedSinceOlderGenerations();
       report.status().setObservedGeneration(generationOf(policy));
       return decided;
     });
@@ -221,11 +222,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private Outcome decide(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, StatusAggregator report) {
     String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
-    if (isPaused(policy)) {
-      report.paused(PAUSED_ANNOTATION);
+    PauseAnnotation pause = PauseAnnotation.of(policy);
+    if (pause.state() == PauseAnnotation.State.INVALID) {
+      report.pauseValueInvalid(PAUSED_ANNOTATION, pause.value().orElseThrow(),
+          PauseAnnotation.ALLOWED);
       return Outcome.DONE;
     }
-    report.notPaused(PAUSED_ANNOTATION);
+    if (pause.haltsReconcile()) {
+      report.paused(PAUSED_ANNOTATION, pause.value().orElseThrow());
+      return Outcome.DONE;
+    }
+    report.notPaused(PAUSED_ANNOTATION, pause.value());
 
     PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan());
     if (validated.plan().isEmpty()) {
@@ -255,12 +262,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     report.served(plan, waiting);
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
+        ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
+        : Optional.empty();
     report.certificate(plan, certManager,
-        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty());
+        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
     Optional<Duration> verifyAgain = verify(policy, plan, context, report);
     report.ready(plan);
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
-        .sooner(verifyAgain);
+        .sooner(verifyAgain)
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
   }
 
   /**
@@ -311,6 +322,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     expected.policyBytes(served);
     PolicyParser.parse(served).value().ifPresent(expected::policy);
     plan.tlsRpt().ifPresent(r -> expected.tlsRptRecord(r.render()));
+    expected.probeMx(policy.getSpec().effectiveProbeMx());
     Expectations expectations = expected.build();
     Object key = List.of(policy.getMetadata().getGeneration(), expectations);
     verifications.requestIfDue(id, key, plan.domain(), expectations, interval);
@@ -343,11 +355,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     var cache = context.getPrimaryCache();
     verifications.retainOnly(id -> cache.get(id).isPresent());
     metrics.retainOnly(id -> cache.get(id).isPresent());
-  }
-
-  private static boolean isPaused(MtaStsPolicy policy) {
-    Map<String, String> annotations = policy.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(PAUSED_ANNOTATION));
   }
 
   @Override

@@ -129,7 +129,7 @@ public final class Verifier {
     checks.add(CertificateCheck.judge(fetched.certificate(), clock.instant()));
     checks.add(MxCoverageCheck.judge(name, mx, judged));
     checks.add(tlsRpt.outcome());
-    checks.add(startTls(name, mx, judged));
+    checks.add(startTls(name, mx, judged, expected.probeMx().orElse(settings.probeMx())));
 
     Optional<MxCoverageCheck.MailHosts> hosts = MxCoverageCheck.mailHosts(name, mx);
     VerificationReport report = new VerificationReport(name, checks, sts.id(), tlsRpt.text(),
@@ -141,8 +141,9 @@ public final class Verifier {
   }
 
   private CheckOutcome startTls(
-      String domain, DnsAnswer<DnsLookup.MxHost> mx, Optional<JudgedPolicy> judged) {
-    if (!settings.probeMx()) {
+      String domain, DnsAnswer<DnsLookup.MxHost> mx, Optional<JudgedPolicy> judged,
+      boolean probeMx) {
+    if (!probeMx) {
       return MxStartTlsCheck.disabled();
     }
     Optional<MxCoverageCheck.MailHosts> found = MxCoverageCheck.mailHosts(domain, mx);
