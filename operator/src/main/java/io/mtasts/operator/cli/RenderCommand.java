@@ -92,6 +92,16 @@ public final class RenderCommand implements Callable<Integer> {
           + " ClusterIssuer/letsencrypt (default: none).")
   String defaultIssuer;
 
+  @Option(names = "--allowed-images", paramLabel = "IMAGE[,IMAGE...]",
+      description = "Images besides the default that spec.server.image may name, as the"
+          + " operator's MTASTS_ALLOWED_IMAGES (default: none).")
+  String allowedImages;
+
+  @Option(names = "--allowed-ingress-annotations", paramLabel = "KEY[,KEY...]",
+      description = "Annotation keys spec.ingress.annotations may set, as the operator's"
+          + " MTASTS_ALLOWED_INGRESS_ANNOTATIONS (default: cert-manager's and HTTPS redirects).")
+  String allowedIngressAnnotations;
+
   /** Standard input, replaceable so that tests need not swap {@link System#in}. */
   InputStream stdin = System.in;
 
@@ -180,6 +190,9 @@ public final class RenderCommand implements Callable<Integer> {
     put(overrides, flags, "MTASTS_WEB_SERVER_IMAGE", "--web-server-image", webServerImage);
     put(overrides, flags, "MTASTS_INGRESS_CLASS", "--ingress-class", ingressClass);
     put(overrides, flags, "MTASTS_DEFAULT_ISSUER", "--default-issuer", defaultIssuer);
+    put(overrides, flags, "MTASTS_ALLOWED_IMAGES", "--allowed-images", allowedImages);
+    put(overrides, flags, "MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "--allowed-ingress-annotations",
+        allowedIngressAnnotations);
     try {
       return OperatorConfig.from(Map.of(), overrides).planSettings();
     } catch (OperatorConfig.InvalidConfigException e) {
