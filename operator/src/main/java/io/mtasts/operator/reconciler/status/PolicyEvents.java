@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * out, verification pending (Unknown), a first verification that passes, an existing Secret in
  * use. Status already shows them, and an Event each would make a new policy's history mostly
  * Warnings about nothing wrong. Progress (a rollout, an issuance) is Normal; only problems are
- * Warnings.
+ * Warnings. A problem that turns into another one while the status stays False (a rollout
+ * refused as InvalidSpec) is a transition too, and pausing or resuming is always recorded, as
+ * Normal: it is the user's own decision.
  */
 public class PolicyEvents {
 
