@@ -41,6 +41,10 @@ Each rule names the scope it is granted in:
   apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+- scope: watched
+  apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
 - scope: cluster
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]

@@ -8,6 +8,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.IssuedCertificate;
 import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.localserver.LocalCertificateAuthority;
+import io.mtasts.operator.localserver.TlsSecrets;
 import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
@@ -92,6 +93,12 @@ public final class DemoCommand implements Callable<Integer> {
             .build()
             .start()) {
       api.installPolicyCrd(client);
+      // the TLS Secret a user creates before the resource that names it; the operator reads it
+      // before it calls the certificate ready
+      var tls = policy.getSpec().getTls();
+      if (tls != null && tls.getSecretName() != null && tls.getIssuerRef() == null) {
+        client.resource(TlsSecrets.of(NAMESPACE, tls.getSecretName(), cert)).create();
+      }
       publishRecords(dns, policy);
       out.printf("Applying MtaStsPolicy %s/%s for %s to an in-process API server%n",
           NAMESPACE, policy.getMetadata().getName(), domain);

@@ -92,6 +92,16 @@ public final class RenderCommand implements Callable<Integer> {
           + " ClusterIssuer/letsencrypt (default: none).")
   String defaultIssuer;
 
+  @Option(names = "--allowed-images", paramLabel = "IMAGE[,IMAGE...]",
+      description = "Images besides the default that spec.server.image may name, as the"
+          + " operator's MTASTS_ALLOWED_IMAGES (default: none).")
+  String allowedImages;
+
+  @Option(names = "--allowed-ingress-annotations", paramLabel = "KEY[,KEY...]",
+      description = "Annotation keys spec.ingress.annotations may set, as the operator's"
+          + " MTASTS_ALLOWED_INGRESS_ANNOTATIONS (default: cert-manager's and HTTPS redirects).")
+  String allowedIngressAnnotations;
+
   /** Standard input, replaceable so that tests need not swap {@link System#in}. */
   InputStream stdin = System.in;
 
@@ -103,9 +113,19 @@ public final class RenderCommand implements Callable<Integer> {
       throw new UsageException("--namespace '" + namespace + "' is not a valid namespace name");
     }
     MtaStsPolicyDecoder.Policies read = MtaStsPolicyDecoder.policies(readAll());
-    List<MtaStsPolicyDecoder.Found> sources = read.found();
-    List<String> problems = read.problems();
+    List<String> problems = new ArrayList<>(read.problems());
     List<String> skipped = read.skipped();
+    List<MtaStsPolicyDecoder.Found> sources = new ArrayList<>();
+    for (MtaStsPolicyDecoder.Found found : read.found()) {
+      // what the operator's settings refuse, the operator would refuse too
+      List<String> refused =
+          settings.limits().problems(found.policy().getSpec(), settings.webServerImage());
+      refused.forEach(p -> problems.add(found.document().where() + ": "
+          + MtaStsPolicyDecoder.label(found.document()) + ": " + p));
+      if (refused.isEmpty()) {
+        sources.add(found);
+      }
+    }
     PrintWriter err = spec.commandLine().getErr();
     if (!problems.isEmpty()) {
       problems.forEach(err::println);
@@ -156,6 +176,9 @@ public final class RenderCommand implements Callable<Integer> {
     put(overrides, flags, "MTASTS_WEB_SERVER_IMAGE", "--web-server-image", webServerImage);
     put(overrides, flags, "MTASTS_INGRESS_CLASS", "--ingress-class", ingressClass);
     put(overrides, flags, "MTASTS_DEFAULT_ISSUER", "--default-issuer", defaultIssuer);
+    put(overrides, flags, "MTASTS_ALLOWED_IMAGES", "--allowed-images", allowedImages);
+    put(overrides, flags, "MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "--allowed-ingress-annotations",
+        allowedIngressAnnotations);
     try {
       return OperatorConfig.from(Map.of(), overrides).planSettings();
     } catch (OperatorConfig.InvalidConfigException e) {

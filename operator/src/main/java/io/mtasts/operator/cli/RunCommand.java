@@ -91,6 +91,21 @@ public final class RunCommand implements Callable<Integer> {
           + " (MTASTS_ALLOW_PRIVATE, default false).")
   Boolean allowPrivate;
 
+  @Option(names = "--allowed-images", paramLabel = "IMAGE[,IMAGE...]",
+      description = "Images besides the default that spec.server.image may name; an entry"
+          + " ending in /, : or @ is a prefix (MTASTS_ALLOWED_IMAGES, default none).")
+  String allowedImages;
+
+  @Option(names = "--allowed-ingress-annotations", paramLabel = "KEY[,KEY...]",
+      description = "Annotation keys spec.ingress.annotations may set, KEY or PREFIX*; keys"
+          + " containing 'snippet' are always refused (MTASTS_ALLOWED_INGRESS_ANNOTATIONS).")
+  String allowedIngressAnnotations;
+
+  @Option(names = "--min-verify-interval", paramLabel = "DURATION",
+      description = "Shortest spec.verification.interval accepted (MTASTS_MIN_VERIFY_INTERVAL,"
+          + " default 1m).")
+  String minVerifyInterval;
+
   @Option(names = "--log-format", paramLabel = "text|json",
       description = "Log output format (MTASTS_LOG_FORMAT, default text).")
   String logFormat;
@@ -144,6 +159,11 @@ public final class RunCommand implements Callable<Integer> {
     put(overrides, flags, "--allow-private", "MTASTS_ALLOW_PRIVATE", allowPrivate);
     put(overrides, flags, "--log-format", "MTASTS_LOG_FORMAT", logFormat);
     put(overrides, flags, "--log-level", "MTASTS_LOG_LEVEL", logLevel);
+    put(overrides, flags, "--allowed-images", "MTASTS_ALLOWED_IMAGES", allowedImages);
+    put(overrides, flags, "--allowed-ingress-annotations", "MTASTS_ALLOWED_INGRESS_ANNOTATIONS",
+        allowedIngressAnnotations);
+    put(overrides, flags, "--min-verify-interval", "MTASTS_MIN_VERIFY_INTERVAL",
+        minVerifyInterval);
     try {
       return OperatorConfig.from(env, overrides);
     } catch (OperatorConfig.InvalidConfigException e) {

@@ -12,11 +12,13 @@ import java.util.Optional;
  * @param webServerImage image of the policy web server
  * @param ingressClass ingress class for policy hosts; empty means the cluster default
  * @param defaultIssuer cert-manager issuer used when a resource names none
+ * @param limits what a resource may ask of the operator; a spec beyond them is invalid
  */
 public record PlanSettings(
     String webServerImage,
     String ingressClass,
-    Optional<IssuerRef> defaultIssuer) {
+    Optional<IssuerRef> defaultIssuer,
+    TenantLimits limits) {
 
   public static final String DEFAULT_WEB_SERVER_IMAGE = "nginxinc/nginx-unprivileged:1.29-alpine";
 
@@ -24,6 +26,13 @@ public record PlanSettings(
     Objects.requireNonNull(webServerImage, "webServerImage");
     Objects.requireNonNull(ingressClass, "ingressClass");
     Objects.requireNonNull(defaultIssuer, "defaultIssuer");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Settings with the default limits. */
+  public PlanSettings(String webServerImage, String ingressClass,
+      Optional<IssuerRef> defaultIssuer) {
+    this(webServerImage, ingressClass, defaultIssuer, TenantLimits.defaults());
   }
 
   public static PlanSettings defaults() {

@@ -57,7 +57,7 @@ public record PolicyPlan(
 
   /** Validates the spec and, when it has no problems, builds its plan. */
   public static Validated validate(MtaStsPolicy primary, PlanSettings settings) {
-    List<String> problems = SpecValidator.problems(primary.getSpec());
+    List<String> problems = SpecValidator.problems(primary.getSpec(), settings);
     return new Validated(problems,
         problems.isEmpty() ? Optional.of(build(primary, settings)) : Optional.empty());
   }
@@ -131,6 +131,15 @@ public record PolicyPlan(
   /** {@code mta-sts.<domain>}: the host that serves the policy. */
   public String policyHost() {
     return "mta-sts." + domain;
+  }
+
+  /**
+   * Whether the Ingress uses a Secret the resource names and no issuer fills: one managed outside
+   * the operator, which must already hold the certificate.
+   */
+  public boolean usesExistingSecret() {
+    var tls = primary.getSpec().getTls();
+    return issuer.isEmpty() && tls != null && tls.getSecretName() != null;
   }
 
   public String policyUrl() {

@@ -30,7 +30,22 @@ public final class SpecValidator {
 
   private SpecValidator() {}
 
-  /** Problems with the spec, each naming its field; empty when the spec is valid. */
+  /**
+   * Problems with the spec, each naming its field, including what the operator's settings do
+   * not allow (images, Ingress annotations, the verification interval); empty when it is valid.
+   */
+  public static List<String> problems(MtaStsPolicySpec spec, PlanSettings settings) {
+    List<String> problems = problems(spec);
+    if (spec != null) {
+      problems.addAll(settings.limits().problems(spec, settings.webServerImage()));
+    }
+    return problems;
+  }
+
+  /**
+   * Problems with the spec itself, each naming its field; the operator's limits are left out
+   * (see {@link #problems(MtaStsPolicySpec, PlanSettings)}).
+   */
   public static List<String> problems(MtaStsPolicySpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {

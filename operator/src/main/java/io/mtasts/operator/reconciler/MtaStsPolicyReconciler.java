@@ -37,6 +37,7 @@ import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
+import io.mtasts.operator.reconciler.status.TlsSecretFinding;
 import io.mtasts.operator.verify.Expectations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,7 +45,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -89,7 +89,7 @@ import org.slf4j.LoggerFactory;
 public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoCloseable {
 
   public static final String NAME = "mtastspolicy";
-  public static final String PAUSED_ANNOTATION = "mtasts.io/paused";
+  public static final String PAUSED_ANNOTATION = PauseAnnotation.KEY;
 
   private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicyReconciler.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -144,6 +144,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(policy, context, report);
+      report.notEvaluatedSinceOlderGenerations();
       report.status().setObservedGeneration(generationOf(policy));
       metrics.served(ResourceID.fromResource(policy),
           policy.getSpec() == null ? null : policy.getSpec().getDomain(),
@@ -233,11 +234,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private Outcome decide(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, StatusAggregator report) {
     String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
-    if (isPaused(policy)) {
-      report.paused(PAUSED_ANNOTATION);
+    PauseAnnotation pause = PauseAnnotation.of(policy);
+    if (pause.state() == PauseAnnotation.State.INVALID) {
+      report.pauseValueInvalid(PAUSED_ANNOTATION, pause.value().orElseThrow(),
+          PauseAnnotation.ALLOWED);
       return Outcome.DONE;
     }
-    report.notPaused(PAUSED_ANNOTATION);
+    if (pause.haltsReconcile()) {
+      report.paused(PAUSED_ANNOTATION, pause.value().orElseThrow());
+      return Outcome.DONE;
+    }
+    report.notPaused(PAUSED_ANNOTATION, pause.value());
 
     PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan());
     if (validated.plan().isEmpty()) {
@@ -277,12 +284,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         .ifPresent(t -> report.rolloutTrouble(t.reason()));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
+        ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
+        : Optional.empty();
     report.certificate(plan, certManager,
-        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty());
+        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
     Optional<Duration> verifyAgain = verify(policy, plan, context, report);
     report.ready(plan);
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
-        .sooner(verifyAgain);
+        .sooner(verifyAgain)
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
   }
 
   /**
@@ -333,6 +344,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     expected.policyBytes(served);
     PolicyParser.parse(served).value().ifPresent(expected::policy);
     plan.tlsRpt().ifPresent(r -> expected.tlsRptRecord(r.render()));
+    expected.probeMx(policy.getSpec().effectiveProbeMx());
     Expectations expectations = expected.build();
     Object key = List.of(policy.getMetadata().getGeneration(), expectations);
     verifications.requestIfDue(id, key, plan.domain(), expectations, interval);
@@ -366,11 +378,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     verifications.retainOnly(id -> cache.get(id).isPresent());
     metrics.retainOnly(id -> cache.get(id).isPresent());
     refusalBackoff.retainOnly(id -> cache.get(id).isPresent());
-  }
-
-  private static boolean isPaused(MtaStsPolicy policy) {
-    Map<String, String> annotations = policy.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(PAUSED_ANNOTATION));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.mtasts.operator.reconciler;
 
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.plan.PlanSettings;
+import io.mtasts.operator.plan.TenantLimits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,13 +15,15 @@ import java.util.Optional;
  * @param defaultIssuer cert-manager issuer used when a resource names none
  * @param rolloutRecheck how soon to look again while a new policy is rolling out
  * @param verifyInterval time between live verifications when a resource sets none
+ * @param limits what a resource may ask of the operator; a spec beyond them is invalid
  */
 public record ReconcilerSettings(
     String webServerImage,
     String ingressClass,
     Optional<IssuerRef> defaultIssuer,
     Duration rolloutRecheck,
-    Duration verifyInterval) {
+    Duration verifyInterval,
+    TenantLimits limits) {
 
   public ReconcilerSettings {
     Objects.requireNonNull(webServerImage, "webServerImage");
@@ -28,11 +31,19 @@ public record ReconcilerSettings(
     Objects.requireNonNull(defaultIssuer, "defaultIssuer");
     Objects.requireNonNull(rolloutRecheck, "rolloutRecheck");
     Objects.requireNonNull(verifyInterval, "verifyInterval");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Settings with the default limits. */
+  public ReconcilerSettings(String webServerImage, String ingressClass,
+      Optional<IssuerRef> defaultIssuer, Duration rolloutRecheck, Duration verifyInterval) {
+    this(webServerImage, ingressClass, defaultIssuer, rolloutRecheck, verifyInterval,
+        TenantLimits.defaults());
   }
 
   /** The part of the settings that shapes the children. */
   public PlanSettings plan() {
-    return new PlanSettings(webServerImage, ingressClass, defaultIssuer);
+    return new PlanSettings(webServerImage, ingressClass, defaultIssuer, limits);
   }
 
   public static ReconcilerSettings defaults() {

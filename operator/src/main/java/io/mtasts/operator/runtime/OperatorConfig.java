@@ -5,6 +5,7 @@ import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.SpecDefaults;
 import io.mtasts.operator.plan.PlanSettings;
+import io.mtasts.operator.plan.TenantLimits;
 import io.mtasts.operator.reconciler.ReconcilerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ public record OperatorConfig(
     boolean allowPrivate,
     String logFormat,
     String logLevel,
-    String clusterDomain) {
+    String clusterDomain,
+    TenantLimits limits) {
 
   /** Every setting: its environment variable and its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -69,6 +71,11 @@ public record OperatorConfig(
     d.put("MTASTS_LOG_FORMAT", "text");
     d.put("MTASTS_LOG_LEVEL", "INFO");
     d.put("MTASTS_CLUSTER_DOMAIN", "cluster.local");
+    d.put("MTASTS_ALLOWED_IMAGES", "");
+    d.put("MTASTS_ALLOWED_INGRESS_ANNOTATIONS",
+        String.join(",", TenantLimits.DEFAULT_INGRESS_ANNOTATIONS));
+    d.put("MTASTS_MIN_VERIFY_INTERVAL", KubeDuration.format(
+        TenantLimits.DEFAULT_MIN_VERIFY_INTERVAL));
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -125,6 +132,22 @@ public record OperatorConfig(
         "one of TRACE, DEBUG, INFO, WARN, ERROR");
     String clusterDomain = r.get("MTASTS_CLUSTER_DOMAIN", OperatorConfig::nonEmpty,
         "the cluster's DNS domain");
+    List<String> images = r.get("MTASTS_ALLOWED_IMAGES",
+        s -> list(s, TenantLimits::imageEntryProblem),
+        "a comma-separated list of images, or of prefixes ending in /, : or @; empty allows"
+            + " only MTASTS_WEB_SERVER_IMAGE");
+    List<String> annotations = r.get("MTASTS_ALLOWED_INGRESS_ANNOTATIONS",
+        s -> list(s, TenantLimits::annotationPatternProblem),
+        "a comma-separated list of annotation keys or prefixes ending in *; keys containing"
+            + " 'snippet' are always refused and cannot be listed");
+    Duration minInterval = r.get("MTASTS_MIN_VERIFY_INTERVAL", OperatorConfig::minInterval,
+        "a duration of at least 1s such as 1m");
+    if (interval != null && minInterval != null && interval.compareTo(minInterval) < 0) {
+      r.problems.add("MTASTS_VERIFY_INTERVAL='" + values.get("MTASTS_VERIFY_INTERVAL")
+          + "' is shorter than MTASTS_MIN_VERIFY_INTERVAL='"
+          + values.get("MTASTS_MIN_VERIFY_INTERVAL") + "': the default interval must be one"
+          + " a resource could set");
+    }
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -133,7 +156,8 @@ public record OperatorConfig(
         leaseNamespace.isEmpty() ? Optional.empty() : Optional.of(leaseNamespace),
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
-        dns, ca, allowPrivate, logFormat, logLevel, clusterDomain);
+        dns, ca, allowPrivate, logFormat, logLevel, clusterDomain,
+        new TenantLimits(images, annotations, minInterval));
   }
 
   /** The live verifier of the operator, as configured. */
@@ -148,7 +172,7 @@ public record OperatorConfig(
   /** The part of the configuration the reconciler applies to resources. */
   public ReconcilerSettings reconcilerSettings() {
     return new ReconcilerSettings(webServerImage, ingressClass, defaultIssuer,
-        Duration.ofSeconds(10), verifyInterval);
+        Duration.ofSeconds(10), verifyInterval, limits);
   }
 
   /** The part of the configuration that shapes the children, as {@code render} applies it. */
@@ -246,6 +270,30 @@ public record OperatorConfig(
       throw new IllegalArgumentException(s);
     }
     return d;
+  }
+
+  private static Duration minInterval(String s) {
+    Duration d = KubeDuration.parse(s);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(s);
+    }
+    return d;
+  }
+
+  /** A comma-separated list, each entry checked by {@code problem}. */
+  private static List<String> list(String s, Function<String, Optional<String>> problem) {
+    List<String> out = new ArrayList<>();
+    for (String part : s.split(",")) {
+      String entry = part.trim();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      problem.apply(entry).ifPresent(p -> {
+        throw new IllegalArgumentException(p);
+      });
+      out.add(entry);
+    }
+    return List.copyOf(out);
   }
 
   private static List<String> hostPorts(String s) {

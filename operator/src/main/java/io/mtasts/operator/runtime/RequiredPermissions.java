@@ -2,6 +2,7 @@ package io.mtasts.operator.runtime;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -63,6 +64,9 @@ public final class RequiredPermissions {
       }
     }
     add(p, Event.class, "", "create");
+    // the Secret a resource names in spec.tls.secretName, read by name; no list or watch, so
+    // no Secret is read that no resource names (see ExistingTlsSecret)
+    add(p, Secret.class, "", "get");
     return p;
   }
 

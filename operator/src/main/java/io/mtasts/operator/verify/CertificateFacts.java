@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param notAfter end of the leaf's validity
  * @param problems each reason the certificate is not acceptable; empty when it is
  */
-record CertificateFacts(
+public record CertificateFacts(
     String host,
     String subject,
     String issuer,
@@ -25,18 +25,18 @@ record CertificateFacts(
     Instant notAfter,
     List<String> problems) {
 
-  CertificateFacts {
+  public CertificateFacts {
     Objects.requireNonNull(host, "host");
     dnsNames = List.copyOf(dnsNames);
     problems = List.copyOf(problems);
   }
 
-  boolean acceptable() {
+  public boolean acceptable() {
     return problems.isEmpty();
   }
 
   /** All problems in one sentence, naming the certificate. */
-  String describeProblems() {
+  public String describeProblems() {
     return "the certificate of " + host + " " + String.join("; it also ", problems);
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -79,8 +80,21 @@ final class CertificateInspector extends X509ExtendedTrustManager {
     if (chain == null || chain.length == 0) {
       throw new CertificateException(host + " presented no certificate");
     }
-    X509Certificate leaf = chain[0];
-    Instant now = clock.instant();
+    facts.set(judge(chain[0], host, clock.instant(),
+        () -> trust.whyUntrusted(chain, authType)));
+    if (!facts.get().acceptable()) {
+      throw new CertificateException(facts.get().describeProblems());
+    }
+  }
+
+  /**
+   * The facts of a leaf certificate and its problems of date and name for {@code host};
+   * {@code trustProblem} is asked only while the leaf is within its validity, since outside it
+   * the path check would only repeat the date problem.
+   */
+  static CertificateFacts judge(X509Certificate leaf, String host, Instant now,
+      Supplier<Optional<String>> trustProblem) {
+    String name = host.toLowerCase(Locale.ROOT);
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant notAfter = leaf.getNotAfter().toInstant();
     List<String> names = dnsNames(leaf);
@@ -90,29 +104,25 @@ final class CertificateInspector extends X509ExtendedTrustManager {
     } else if (now.isBefore(notBefore)) {
       problems.add("is not valid before " + notBefore + "; check the issuing system's clock");
     } else {
-      // outside its validity the path check would only repeat the date problem
-      trust.whyUntrusted(chain, authType).ifPresent(problems::add);
+      trustProblem.get().ifPresent(problems::add);
     }
     if (names.isEmpty()) {
       problems.add("has no subjectAltName DNS name (only the subject '"
-          + leaf.getSubjectX500Principal().getName() + "'); RFC 8461 requires " + host
+          + leaf.getSubjectX500Principal().getName() + "'); RFC 8461 requires " + name
           + " in the subjectAltName");
-    } else if (names.stream().noneMatch(this::nameMatches)) {
-      problems.add("is valid for " + String.join(", ", names) + ", not for " + host
-          + "; issue one that names " + host);
+    } else if (names.stream().noneMatch(n -> nameMatches(n, name))) {
+      problems.add("is valid for " + String.join(", ", names) + ", not for " + name
+          + "; issue one that names " + name);
     }
-    facts.set(new CertificateFacts(host, leaf.getSubjectX500Principal().getName(),
-        leaf.getIssuerX500Principal().getName(), names, notBefore, notAfter, problems));
-    if (!problems.isEmpty()) {
-      throw new CertificateException(facts.get().describeProblems());
-    }
+    return new CertificateFacts(name, leaf.getSubjectX500Principal().getName(),
+        leaf.getIssuerX500Principal().getName(), names, notBefore, notAfter, problems);
   }
 
   /**
    * RFC 6125 as RFC 8461 applies it: the name itself, or a wildcard as the whole left-most label
    * covering exactly one label. That is the rule of mx patterns, so their matcher decides.
    */
-  private boolean nameMatches(String dnsName) {
+  private static boolean nameMatches(String dnsName, String host) {
     ParseResult<MxPattern> pattern = MxPattern.parse(dnsName.toLowerCase(Locale.ROOT));
     return pattern.isValid() && pattern.get().matches(host);
   }

@@ -23,12 +23,14 @@ public final class Expectations {
   private final byte[] policyBytes;
   private final Policy policy;
   private final String tlsRptRecord;
+  private final Boolean probeMx;
 
   private Expectations(Builder builder) {
     this.id = builder.id;
     this.policyBytes = builder.policyBytes;
     this.policy = builder.policy;
     this.tlsRptRecord = builder.tlsRptRecord;
+    this.probeMx = builder.probeMx;
   }
 
   /** No expectations: only what the domain publishes is checked. */
@@ -60,12 +62,22 @@ public final class Expectations {
     return Optional.ofNullable(tlsRptRecord);
   }
 
+  /**
+   * Whether this verification probes the MX hosts' STARTTLS, as the owner of the domain asked
+   * ({@code spec.verification.probeMx}); empty leaves it to {@link VerifierSettings#probeMx()}.
+   * Not an expectation of the domain, but part of what was asked, so a result obtained with the
+   * probe off is never taken for one obtained with it on.
+   */
+  public Optional<Boolean> probeMx() {
+    return Optional.ofNullable(probeMx);
+  }
+
   @Override
   public String toString() {
     return "Expectations{id=" + id + ", policyBytes="
         + (policyBytes == null ? "none" : policyBytes.length + " bytes") + ", policy="
         + (policy == null ? "none" : policy.mode() + " " + policy.mx()) + ", tlsRptRecord="
-        + tlsRptRecord + "}";
+        + tlsRptRecord + (probeMx == null ? "" : ", probeMx=" + probeMx) + "}";
   }
 
   @Override
@@ -74,12 +86,13 @@ public final class Expectations {
         && Objects.equals(id, other.id)
         && Arrays.equals(policyBytes, other.policyBytes)
         && Objects.equals(policy, other.policy)
-        && Objects.equals(tlsRptRecord, other.tlsRptRecord);
+        && Objects.equals(tlsRptRecord, other.tlsRptRecord)
+        && Objects.equals(probeMx, other.probeMx);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, Arrays.hashCode(policyBytes), policy, tlsRptRecord);
+    return Objects.hash(id, Arrays.hashCode(policyBytes), policy, tlsRptRecord, probeMx);
   }
 
   /** Collects expectations; every setter accepts null for "not expected". */
@@ -88,6 +101,7 @@ public final class Expectations {
     private byte[] policyBytes;
     private Policy policy;
     private String tlsRptRecord;
+    private Boolean probeMx;
 
     private Builder() {}
 
@@ -117,6 +131,12 @@ public final class Expectations {
 
     public Builder tlsRptRecord(String text) {
       this.tlsRptRecord = text;
+      return this;
+    }
+
+    /** Probe the MX hosts or not on this verification; null: the verifier's setting. */
+    public Builder probeMx(Boolean probe) {
+      this.probeMx = probe;
       return this;
     }
 

@@ -152,7 +152,8 @@ public final class Verifier {
     checks.add(MxCoverageCheck.judge(name, mx, judged));
     checks.add(tlsRpt.outcome());
     checks.add(deadline.within(
-        CompletableFuture.supplyAsync(() -> startTls(name, mx, judged), WORKERS),
+        CompletableFuture.supplyAsync(() -> startTls(name, mx, judged,
+            expected.probeMx().orElse(settings.probeMx())), WORKERS),
         () -> CheckOutcome.warn(CheckName.MX_STARTTLS, "the STARTTLS probe of the MX hosts did"
             + " not finish within the time limit of " + Durations.describe(overall)
             + "; try again")));
@@ -167,8 +168,9 @@ public final class Verifier {
   }
 
   private CheckOutcome startTls(
-      String domain, DnsAnswer<DnsLookup.MxHost> mx, Optional<JudgedPolicy> judged) {
-    if (!settings.probeMx()) {
+      String domain, DnsAnswer<DnsLookup.MxHost> mx, Optional<JudgedPolicy> judged,
+      boolean probeMx) {
+    if (!probeMx) {
       return MxStartTlsCheck.disabled();
     }
     Optional<MxCoverageCheck.MailHosts> found = MxCoverageCheck.mailHosts(domain, mx);

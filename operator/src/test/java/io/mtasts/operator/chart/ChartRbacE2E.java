@@ -17,8 +17,13 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicySpec;
+import io.mtasts.operator.api.v1alpha1.TlsSpec;
+import io.mtasts.operator.localserver.LocalCertificateAuthority;
+import io.mtasts.operator.localserver.TlsSecrets;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
@@ -193,6 +198,39 @@ class ChartRbacE2E {
           .withName("mta-sts-rbac").delete())
           .as("the operator never deletes its core children")
           .isInstanceOf(KubernetesClientException.class);
+    }
+  }
+
+  @Test
+  void theSecretAPolicyNamesIsReadWithGetAloneAndNoSecretCanBeListed() throws Exception {
+    String sa = applyRbac(OperatorChart.render());
+    String workload = newNamespace("rbac-secret");
+    admin.resource(TlsSecrets.of(workload, "rbac-tls",
+        LocalCertificateAuthority.create().issue("mta-sts.rbac.example"))).create();
+    Config asOperator = impersonating(sa);
+    operator = startAs(asOperator, Map.of());
+    await().atMost(TIMEOUT).until(operator::isLeading);
+
+    MtaStsPolicySpec spec = new MtaStsPolicySpec();
+    spec.setDomain("rbac.example");
+    spec.setMx(List.of("mail.rbac.example"));
+    TlsSpec tls = new TlsSpec();
+    tls.setSecretName("rbac-tls");
+    spec.setTls(tls);
+    admin.resource(new MtaStsPolicy(workload, "rbac", spec)).create();
+
+    await().atMost(TIMEOUT).until(() -> {
+      MtaStsPolicy p = admin.resources(MtaStsPolicy.class).inNamespace(workload)
+          .withName("rbac").get();
+      return p.getStatus() != null && p.getStatus().condition(ConditionTypes.CERTIFICATE_READY)
+          .map(c -> c.getReason().equals(ConditionReasons.EXISTING_SECRET)
+              && c.getStatus().equals("True")).orElse(false);
+    });
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(asOperator).build()) {
+      assertThatThrownBy(() -> client.secrets().inNamespace(workload).list())
+          .as("get by name only: no Secret is read that no policy names")
+          .isInstanceOf(KubernetesClientException.class)
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
     }
   }
 }

@@ -116,7 +116,12 @@ class OperatorDeploymentTest {
         entry("MTASTS_DNS_SERVERS", ""),
         entry("MTASTS_ALLOW_PRIVATE", "false"),
         entry("MTASTS_LOG_FORMAT", "text"),
-        entry("MTASTS_LOG_LEVEL", "INFO")));
+        entry("MTASTS_LOG_LEVEL", "INFO"),
+        entry("MTASTS_ALLOWED_IMAGES", ""),
+        entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,acme.cert-manager.io/*,"
+            + "nginx.ingress.kubernetes.io/ssl-redirect,"
+            + "nginx.ingress.kubernetes.io/force-ssl-redirect"),
+        entry("MTASTS_MIN_VERIFY_INTERVAL", "1m")));
   }
 
   @Test
@@ -138,7 +143,10 @@ class OperatorDeploymentTest {
         entry("MTASTS_CA_FILE", "/etc/mta-sts-operator/ca/ca-bundle.pem"),
         entry("MTASTS_ALLOW_PRIVATE", "true"),
         entry("MTASTS_LOG_FORMAT", "json"),
-        entry("MTASTS_LOG_LEVEL", "DEBUG")));
+        entry("MTASTS_LOG_LEVEL", "DEBUG"),
+        entry("MTASTS_ALLOWED_IMAGES", "registry.example.com/mirror/,nginx:1.29-alpine"),
+        entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,traefik.ingress.kubernetes.io/router.tls"),
+        entry("MTASTS_MIN_VERIFY_INTERVAL", "5m")));
     assertThat(environment(container)).containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
   }
 

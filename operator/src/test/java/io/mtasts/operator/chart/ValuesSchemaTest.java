@@ -40,7 +40,13 @@ class ValuesSchemaTest {
         refused("securityContext.privileged=true", "securityContext.privileged"),
         refused("securityContext.capabilities.drop[0]=NET_RAW", "securityContext.capabilities.drop"),
         refused("securityContext.capabilities.add[0]=SYS_ADMIN", "securityContext.capabilities.add"),
-        refused("securityContext.hostNetwork=true", "securityContext", "hostNetwork"));
+        refused("securityContext.hostNetwork=true", "securityContext", "hostNetwork"),
+        refused("config.allowedIngressAnnotations[0]=nginx.ingress.kubernetes.io/server-snippet",
+            "config.allowedIngressAnnotations"),
+        refused("config.allowedIngressAnnotations[0]=nginx.ingress.kubernetes.io/*-snippet",
+            "config.allowedIngressAnnotations"),
+        refused("config.allowedImages[0]=my image", "config.allowedImages"),
+        refused("config.minVerifyInterval=1 minute", "config.minVerifyInterval"));
   }
 
   private static Arguments refused(String set, String... named) {

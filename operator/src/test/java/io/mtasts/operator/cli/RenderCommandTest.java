@@ -238,10 +238,30 @@ class RenderCommandTest {
         """);
 
     RenderRun run = RenderRun.of("-f", cr, "--only", "objects",
-        "--web-server-image", "nginx:default", "--ingress-class", "internal");
+        "--web-server-image", "nginx:default", "--ingress-class", "internal",
+        "--allowed-images", "nginx:own");
 
     assertThat(run.out()).contains("image: nginx:own", "ingressClassName: public")
         .doesNotContain("nginx:default", "internal");
+  }
+
+  @Test
+  void whatTheOperatorsLimitsRefuseIsRefusedHereToo() throws IOException {
+    String cr = file("limits.yaml", BASIC + """
+          ingress:
+            annotations:
+              nginx.ingress.kubernetes.io/configuration-snippet: "return 200;"
+          server:
+            image: nginx:own
+        """);
+
+    RenderRun run = RenderRun.of("-f", cr, "--only", "objects");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("spec.server.image: 'nginx:own' is not allowed by the"
+        + " operator's settings", "'nginx.ingress.kubernetes.io/configuration-snippet' is"
+        + " refused");
   }
 
   @Test

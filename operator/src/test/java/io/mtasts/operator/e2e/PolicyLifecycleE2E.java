@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.localserver.LocalCertificateAuthority;
+import io.mtasts.operator.localserver.TlsSecrets;
 import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.runtime.OperatorRuntime;
@@ -43,6 +45,9 @@ class PolicyLifecycleE2E {
   @BeforeEach
   void start() throws Exception {
     cluster = RealCluster.connect("life");
+    // the TLS Secret example() names, created first as a user would
+    cluster.admin.resource(TlsSecrets.of(cluster.namespace, "example-tls",
+        LocalCertificateAuthority.create().issue("mta-sts.example.com"))).create();
     operator = E2EOperator.start(cluster, "e2e-a", probe, Map.of());
   }
 

@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.mtasts.operator.localserver.LocalApiServer;
+import io.mtasts.operator.localserver.LocalCertificateAuthority;
+import io.mtasts.operator.localserver.TlsSecrets;
 import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.OperatorConfig;
@@ -36,6 +39,8 @@ final class OperatorHarness implements AutoCloseable {
   final ProbeDouble probe = new ProbeDouble();
   final VerifierDouble verifier = new VerifierDouble();
   private final Map<String, String> settings = new HashMap<>();
+  private boolean tlsSecrets = true;
+  private LocalCertificateAuthority ca;
   private OperatorRuntime runtime;
 
   OperatorHarness() {
@@ -43,6 +48,8 @@ final class OperatorHarness implements AutoCloseable {
     settings.put("MTASTS_LEADER_ELECTION", "false");
     settings.put("MTASTS_HTTP_PORT", "0");
     settings.put("MTASTS_HTTP_ADDRESS", "127.0.0.1");
+    // tests verify every second
+    settings.put("MTASTS_MIN_VERIFY_INTERVAL", "1s");
   }
 
   OperatorHarness with(String key, String value) {
@@ -97,8 +104,36 @@ final class OperatorHarness implements AutoCloseable {
     client.resource(crd).create();
   }
 
+  /**
+   * Creates the resource as a user would, who creates the TLS Secret it names first (unless
+   * {@link #withoutTlsSecrets()}): a Secret with a valid certificate for its policy host.
+   */
   MtaStsPolicy create(MtaStsPolicy policy) {
+    var tls = policy.getSpec() == null ? null : policy.getSpec().getTls();
+    if (tlsSecrets && tls != null && tls.getSecretName() != null && tls.getIssuerRef() == null
+        && client.secrets().inNamespace(NAMESPACE).withName(tls.getSecretName()).get() == null) {
+      createTlsSecret(tls.getSecretName(), "mta-sts." + policy.getSpec().getDomain());
+    }
     return client.resource(policy).inNamespace(NAMESPACE).create();
+  }
+
+  /** Leaves the Secrets that resources name to the test. */
+  OperatorHarness withoutTlsSecrets() {
+    tlsSecrets = false;
+    return this;
+  }
+
+  /** A kubernetes.io/tls Secret with a certificate for {@code names}, valid for 90 days. */
+  Secret createTlsSecret(String name, String... names) {
+    return client.resource(TlsSecrets.of(NAMESPACE, name, ca().issue(names))).create();
+  }
+
+  /** The authority that issues the certificates of test Secrets. */
+  LocalCertificateAuthority ca() {
+    if (ca == null) {
+      ca = LocalCertificateAuthority.create("operator test CA");
+    }
+    return ca;
   }
 
   /**

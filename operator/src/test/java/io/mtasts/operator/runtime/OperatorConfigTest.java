@@ -75,4 +75,51 @@ class OperatorConfigTest {
     assertThat(OperatorConfig.from(Map.of("MTASTS_CA_FILE", ""), Map.of()).caFile())
         .isEqualTo(Optional.empty());
   }
+
+  @Test
+  void theTenantLimitsDefaultToTheSecureOnes() {
+    var limits = OperatorConfig.from(Map.of(), Map.of()).reconcilerSettings().plan().limits();
+    assertThat(limits.allowedImages()).isEmpty();
+    assertThat(limits.allowedIngressAnnotations()).containsExactly("cert-manager.io/*",
+        "acme.cert-manager.io/*", "nginx.ingress.kubernetes.io/ssl-redirect",
+        "nginx.ingress.kubernetes.io/force-ssl-redirect");
+    assertThat(limits.minVerifyInterval()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void theTenantLimitsAreReadFromTheEnvironmentAndFlags() {
+    OperatorConfig c = OperatorConfig.from(
+        Map.of("MTASTS_ALLOWED_IMAGES", "registry.example.com/mirror/, nginx:1.29",
+            "MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*"),
+        Map.of("MTASTS_MIN_VERIFY_INTERVAL", "5m"));
+    var limits = c.planSettings().limits();
+    assertThat(limits.allowedImages()).containsExactly("registry.example.com/mirror/",
+        "nginx:1.29");
+    assertThat(limits.allowedIngressAnnotations()).containsExactly("cert-manager.io/*");
+    assertThat(limits.minVerifyInterval()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void badTenantLimitsAreNamedTogether() {
+    assertThatThrownBy(() -> OperatorConfig.from(Map.of(
+            "MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,*-snippet",
+            "MTASTS_ALLOWED_IMAGES", "a,,b c",
+            "MTASTS_MIN_VERIFY_INTERVAL", "1ms"),
+        Map.of()))
+        .isInstanceOf(OperatorConfig.InvalidConfigException.class)
+        .hasMessageContaining("MTASTS_ALLOWED_INGRESS_ANNOTATIONS='cert-manager.io/*,*-snippet'"
+            + " is invalid: expected a comma-separated list of annotation keys or prefixes"
+            + " ending in *; keys containing 'snippet' are always refused")
+        .hasMessageContaining("MTASTS_ALLOWED_IMAGES='a,,b c' is invalid")
+        .hasMessageContaining("MTASTS_MIN_VERIFY_INTERVAL='1ms' is invalid: expected a"
+            + " duration of at least 1s");
+  }
+
+  @Test
+  void theDefaultIntervalMayNotBeShorterThanTheMinimum() {
+    assertThatThrownBy(() -> OperatorConfig.from(Map.of(
+            "MTASTS_VERIFY_INTERVAL", "5m", "MTASTS_MIN_VERIFY_INTERVAL", "10m"), Map.of()))
+        .hasMessageContaining("MTASTS_VERIFY_INTERVAL='5m' is shorter than"
+            + " MTASTS_MIN_VERIFY_INTERVAL='10m'");
+  }
 }

@@ -25,6 +25,7 @@ public final class VerifierDouble implements DomainVerifier {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
+  private final Map<String, Expectations> lastExpected = new ConcurrentHashMap<>();
   private volatile Duration delay = Duration.ZERO;
   private volatile Instant certificateNotAfter = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -45,6 +46,11 @@ public final class VerifierDouble implements DomainVerifier {
     return calls.getOrDefault(domain, new AtomicInteger()).get();
   }
 
+  /** What the last verification of {@code domain} was asked to expect, if any ran. */
+  public Optional<Expectations> lastExpected(String domain) {
+    return Optional.ofNullable(lastExpected.get(domain));
+  }
+
   public int mostAtOnce() {
     return mostAtOnce.get();
   }
@@ -57,6 +63,7 @@ public final class VerifierDouble implements DomainVerifier {
       if (!delay.isZero()) {
         Thread.sleep(delay.toMillis());
       }
+      lastExpected.put(domain, expected);
       calls.computeIfAbsent(domain, d -> new AtomicInteger()).incrementAndGet();
       List<CheckOutcome> checks = new ArrayList<>();
       for (CheckName name : CheckName.values()) {

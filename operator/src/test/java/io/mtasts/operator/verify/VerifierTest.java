@@ -90,6 +90,22 @@ class VerifierTest {
   }
 
   @Test
+  void aResourceAskingForTheMxProbeGetsItWhateverTheVerifierDefault() {
+    Verifier verifier = new Verifier(domain.settings().probeMx(false).build());
+
+    CheckOutcome asked = verifier.verify(DOMAIN, Expectations.builder().probeMx(true).build())
+        .check(CheckName.MX_STARTTLS);
+    assertThat(asked.result()).isEqualTo(Result.PASS);
+    assertThat(domain.smtp.commands()).isNotEmpty();
+
+    Verifier probing = new Verifier(domain.settings().probeMx(true).build());
+    CheckOutcome declined = probing.verify(DOMAIN, Expectations.builder().probeMx(false).build())
+        .check(CheckName.MX_STARTTLS);
+    assertThat(declined.result()).isEqualTo(Result.SKIPPED);
+    assertThat(declined.message()).contains("verification.probeMx");
+  }
+
+  @Test
   void oneVerifierServesConcurrentCallers() throws Exception {
     Verifier verifier = domain.verifier();
     ExecutorService pool = Executors.newFixedThreadPool(4);

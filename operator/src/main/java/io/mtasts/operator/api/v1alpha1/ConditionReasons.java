@@ -11,6 +11,8 @@ public final class ConditionReasons {
   public static final String PAUSED_BY_ANNOTATION = "PausedByAnnotation";
   /** Paused is False again: the annotation was removed. */
   public static final String RESUMED = "Resumed";
+  /** Paused: the pause annotation's value is no boolean, so nothing is changed. */
+  public static final String INVALID_PAUSE_VALUE = "InvalidPauseValue";
 
   /** Ready is False: the spec has problems and nothing was changed. */
   public static final String INVALID_SPEC = "InvalidSpec";
@@ -25,6 +27,11 @@ public final class ConditionReasons {
   public static final String ADMISSION_DENIED = "AdmissionDenied";
   /** Ready is False: the API server refused a child for another reason, in its own words. */
   public static final String CHILD_REFUSED = "ChildRefused";
+  /**
+   * Unknown: the condition was last evaluated for an older generation and this reconcile did not
+   * reach it (paused, invalid spec, conflict), so its old facts no longer describe the spec.
+   */
+  public static final String NOT_EVALUATED = "NotEvaluated";
 
   /** PolicyServed: the web server serves exactly the current policy. */
   public static final String SERVED = "Served";
@@ -39,7 +46,16 @@ public final class ConditionReasons {
   /** CertificateReady is False while cert-manager issues; progress, not a problem. */
   public static final String ISSUING = "Issuing";
   public static final String CERT_MANAGER_NOT_INSTALLED = "CertManagerNotInstalled";
+  /** CertificateReady: the Secret named in spec.tls.secretName holds a valid certificate. */
   public static final String EXISTING_SECRET = "ExistingSecret";
+  /** CertificateReady is False: the Secret named in spec.tls.secretName does not exist. */
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  /** CertificateReady is False: the Secret is not of type kubernetes.io/tls or lacks its keys. */
+  public static final String SECRET_INVALID = "SecretInvalid";
+  /** CertificateReady is False: the Secret's certificate is expired or names another host. */
+  public static final String SECRET_CERTIFICATE_INVALID = "SecretCertificateInvalid";
+  /** CertificateReady is Unknown: the Secret could not be read. */
+  public static final String SECRET_UNREADABLE = "SecretUnreadable";
   public static final String NO_CERTIFICATE_SOURCE = "NoCertificateSource";
 
   /** DnsRecordsVerified and Verified are Unknown until the first verification. */

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -28,14 +29,27 @@ import org.slf4j.LoggerFactory;
  * out, verification pending (Unknown), a first verification that passes, an existing Secret in
  * use. Status already shows them, and an Event each would make a new policy's history mostly
  * Warnings about nothing wrong. Progress (a rollout, an issuance) is Normal; only problems are
- * Warnings.
+ * Warnings. A problem that turns into another one while the status stays False (a rollout
+ * refused as InvalidSpec) is a transition too, and pausing or resuming is always recorded, as
+ * Normal: it is the user's own decision.
  */
 public class PolicyEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(PolicyEvents.class);
   static final String COMPONENT = "mta-sts-operator";
-  /** Conditions whose True status is the bad news. */
-  private static final Set<String> TRUE_IS_WARNING = Set.of(ConditionTypes.PAUSED);
+  /**
+   * Conditions that are neither good nor bad news: pausing and resuming are a user's own
+   * decision, recorded as Normal Events every time, a problem only with a reason below.
+   */
+  private static final Set<String> NEUTRAL = Set.of(ConditionTypes.PAUSED);
+  /** Reasons of a neutral condition that are a problem after all. */
+  private static final Set<String> NEUTRAL_PROBLEMS = Set.of(ConditionReasons.INVALID_PAUSE_VALUE);
+  /**
+   * Reasons whose message changes are Events of their own: each refused edit of the spec shows
+   * in {@code kubectl describe}, even when the one before was refused too. Their messages depend
+   * on the spec alone, so they cannot repeat without an edit.
+   */
+  private static final Set<String> EVERY_MESSAGE = Set.of(ConditionReasons.INVALID_SPEC);
   /** Reasons of a False status that is work under way, not a problem. */
   private static final Set<String> PROGRESS =
       Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING);
@@ -66,7 +80,18 @@ public class PolicyEvents {
       if (StatusConditions.UNKNOWN.equals(c.getStatus())) {
         continue;
       }
-      if (isProblem(c) || wasKnown(before, c.getType())) {
+      if (isProblem(c) || wasKnown(before, c.getType()) || NEUTRAL.contains(c.getType())) {
+        worth.add(c);
+      }
+    }
+    // a status that stays but turns into another problem (Ready False from RollingOut to
+    // InvalidSpec) is news too
+    for (Condition c : after == null ? List.<Condition>of() : after) {
+      Condition old = find(before, c.getType());
+      if (old != null && Objects.equals(old.getStatus(), c.getStatus()) && isProblem(c)
+          && (!Objects.equals(old.getReason(), c.getReason())
+              || (EVERY_MESSAGE.contains(c.getReason())
+                  && !Objects.equals(old.getMessage(), c.getMessage())))) {
         worth.add(c);
       }
     }
@@ -81,9 +106,17 @@ public class PolicyEvents {
   }
 
   private static boolean isProblem(Condition c) {
-    boolean good = StatusConditions.TRUE.equals(c.getStatus())
-        != TRUE_IS_WARNING.contains(c.getType());
-    return !good && !PROGRESS.contains(c.getReason());
+    if (NEUTRAL.contains(c.getType())) {
+      return NEUTRAL_PROBLEMS.contains(c.getReason());
+    }
+    boolean good = StatusConditions.TRUE.equals(c.getStatus());
+    return !good && !StatusConditions.UNKNOWN.equals(c.getStatus())
+        && !PROGRESS.contains(c.getReason());
+  }
+
+  private static Condition find(List<Condition> conditions, String type) {
+    return conditions == null ? null : conditions.stream()
+        .filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
 
   /** Whether the condition had a True or False status before. */

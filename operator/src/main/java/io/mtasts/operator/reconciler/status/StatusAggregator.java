@@ -9,7 +9,9 @@ import io.mtasts.operator.api.v1alpha1.DnsRecord;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.verify.VerificationReport;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,24 +44,77 @@ public final class StatusAggregator {
     return conditions;
   }
 
-  public void paused(String annotation) {
+  /** The pause annotation holds a value that pauses: nothing is changed. */
+  public void paused(String annotation, String value) {
     conditions.set(ConditionTypes.PAUSED, true, ConditionReasons.PAUSED_BY_ANNOTATION,
-        "the annotation " + annotation + "=\"true\" is set: nothing is changed; remove it to"
-            + " resume");
+        "the annotation " + annotation + "=\"" + value + "\" is set: nothing is changed;"
+            + " remove it or set it to \"false\" to resume");
   }
 
-  /** Clears a Paused condition left from before; nothing when there is none. */
-  public void notPaused(String annotation) {
+  /**
+   * The pause annotation holds a value that is no boolean: nothing is changed, as when paused,
+   * and the condition says which values are allowed.
+   */
+  public void pauseValueInvalid(String annotation, String value, String allowed) {
+    conditions.set(ConditionTypes.PAUSED, true, ConditionReasons.INVALID_PAUSE_VALUE,
+        "the annotation " + annotation + " has the value \"" + value + "\", which is not a"
+            + " boolean: nothing is changed until it is one of " + allowed
+            + ", or is removed");
+  }
+
+  /**
+   * Clears a Paused condition left from before; nothing when there is none. {@code value} is the
+   * annotation's value when it is still present (with a value that does not pause).
+   */
+  public void notPaused(String annotation, Optional<String> value) {
     if (conditions.find(ConditionTypes.PAUSED).isPresent()) {
-      conditions.set(ConditionTypes.PAUSED, false, ConditionReasons.RESUMED,
-          "the annotation " + annotation + " was removed; reconciling again");
+      conditions.set(ConditionTypes.PAUSED, false, ConditionReasons.RESUMED, value
+          .map(v -> "the annotation " + annotation + " is \"" + v + "\"; reconciling again")
+          .orElse("the annotation " + annotation + " was removed; reconciling again"));
     }
   }
 
   public void invalidSpec(List<String> problems) {
+    String advertised = status.getPolicyId();
     conditions.set(ConditionTypes.READY, false, ConditionReasons.INVALID_SPEC,
-        String.join("; ", problems)
-            + ". Nothing was changed; the previously served policy stays in place");
+        String.join("; ", problems) + ". Nothing was changed; " + (advertised == null
+            ? "no policy of this resource has been served yet, and none will be until the"
+                + " spec is fixed"
+            : "policy " + advertised + ", the last one served, stays in place and advertised"));
+  }
+
+  /**
+   * Marks Unknown every condition (Paused aside) that was last evaluated for an older generation
+   * and was not evaluated by this reconcile, because it stopped early (paused, invalid spec,
+   * conflict): its facts describe a spec that is gone. Call after the reconcile reported.
+   */
+  public void notEvaluatedSinceOlderGenerations() {
+    long current = conditions.generation();
+    boolean paused = conditions.isTrue(ConditionTypes.PAUSED);
+    String why = paused ? "the policy is paused" : conditions.find(ConditionTypes.READY)
+        .filter(r -> Objects.equals(r.getObservedGeneration(), current)
+            && StatusConditions.FALSE.equals(r.getStatus()))
+        .map(r -> "the reconcile stopped early (Ready: " + r.getReason() + ")")
+        .orElse("the reconcile did not reach it");
+    for (Condition c : conditions.toList()) {
+      Long observed = c.getObservedGeneration();
+      if (ConditionTypes.PAUSED.equals(c.getType()) || observed == null || observed >= current) {
+        continue;
+      }
+      String last = "; at generation " + observed + " it was " + c.getStatus() + " ("
+          + c.getReason() + ")";
+      if (ConditionReasons.NOT_EVALUATED.equals(c.getReason()) && c.getMessage() != null
+          && c.getMessage().contains("; at generation ")) {
+        // keep the last facts that were evaluated, not the placeholder of a skipped generation
+        last = c.getMessage().substring(c.getMessage().indexOf("; at generation "));
+      }
+      conditions.set(c.getType(), StatusConditions.UNKNOWN, ConditionReasons.NOT_EVALUATED,
+          "not evaluated for generation " + current + " because " + why + last);
+      if (ConditionTypes.CERTIFICATE_READY.equals(c.getType())) {
+        // it named the certificate of the older spec
+        status.setCertificate(null);
+      }
+    }
   }
 
   public void planned(PolicyPlan plan) {
@@ -126,6 +181,15 @@ public final class StatusAggregator {
    */
   public void certificate(
       PolicyPlan plan, boolean certManagerInstalled, Optional<Certificate> certificate) {
+    certificate(plan, certManagerInstalled, certificate, Optional.empty());
+  }
+
+  /**
+   * As {@link #certificate(PolicyPlan, boolean, Optional)}, with what was found in the Secret a
+   * resource names in {@code spec.tls.secretName}; empty when it was not read.
+   */
+  public void certificate(PolicyPlan plan, boolean certManagerInstalled,
+      Optional<Certificate> certificate, Optional<TlsSecretFinding> existingSecret) {
     String secret = plan.tlsSecretName();
     if (plan.issuer().isPresent()) {
       String issuer = plan.issuer().get().effectiveKind().value() + "/"
@@ -160,12 +224,20 @@ public final class StatusAggregator {
       }
       return;
     }
-    if (plan.primary().getSpec().getTls() != null
-        && plan.primary().getSpec().getTls().getSecretName() != null) {
-      status.setCertificate(new CertificateStatus(secret, null, null));
-      conditions.set(ConditionTypes.CERTIFICATE_READY, true, ConditionReasons.EXISTING_SECRET,
-          "the Ingress uses the existing Secret " + secret + ", which is managed outside the"
-              + " operator; the live verification checks the certificate it presents");
+    if (plan.usesExistingSecret()) {
+      if (existingSecret.isEmpty()) {
+        status.setCertificate(new CertificateStatus(secret, null, null));
+        conditions.set(ConditionTypes.CERTIFICATE_READY, StatusConditions.UNKNOWN,
+            ConditionReasons.EXISTING_SECRET, "the Ingress uses the existing Secret " + secret
+                + ", which has not been read yet");
+        return;
+      }
+      TlsSecretFinding found = existingSecret.get();
+      status.setCertificate(new CertificateStatus(secret,
+          found.notAfter().map(Instant::toString).orElse(null),
+          StatusConditions.UNKNOWN.equals(found.ready()) ? null : found.isReady()));
+      conditions.set(ConditionTypes.CERTIFICATE_READY, found.ready(), found.reason(),
+          found.message());
       return;
     }
     status.setCertificate(null);

@@ -34,6 +34,11 @@ public final class StatusConditions {
     this.now = now;
   }
 
+  /** The generation the conditions set here are stamped with. */
+  public long generation() {
+    return generation;
+  }
+
   public StatusConditions set(String type, boolean status, String reason, String message) {
     return set(type, status ? TRUE : FALSE, reason, message);
   }

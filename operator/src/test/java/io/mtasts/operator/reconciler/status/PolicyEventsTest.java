@@ -101,11 +101,41 @@ class PolicyEventsTest {
   }
 
   @Test
-  void pausingIsAWarningAndResumingIsNormal() {
+  void anUnchangedStatusIsNoEventWhateverItsMessage() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Service x exists"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Ingress x exists"));
+    assertThat(PolicyEvents.noticesFor(before, after)).isEmpty();
+  }
+
+  @Test
+  void anInvalidSpecWhileRollingOutIsAWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.ROLLING_OUT, "rolling out"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.INVALID_SPEC, "spec.mx: bad"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(new Notice("Warning",
+        ConditionReasons.INVALID_SPEC, "Ready is False: spec.mx: bad"));
+  }
+
+  @Test
+  void anotherRefusedEditIsAnotherWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.INVALID_SPEC, "spec.mx: bad"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.READY, false, ConditionReasons.INVALID_SPEC, "spec.domain: bad"));
+    assertThat(PolicyEvents.noticesFor(before, after)).extracting(Notice::type)
+        .containsExactly("Warning");
+    assertThat(PolicyEvents.noticesFor(after, after)).isEmpty();
+  }
+
+  @Test
+  void pausingAndResumingAreNormalEvents() {
     List<Condition> paused = conditions(null, c -> c
         .set(ConditionTypes.PAUSED, true, ConditionReasons.PAUSED_BY_ANNOTATION, "paused"));
-    assertThat(PolicyEvents.noticesFor(null, paused)).extracting(Notice::type)
-        .containsExactly("Warning");
+    assertThat(PolicyEvents.noticesFor(null, paused)).containsExactly(new Notice("Normal",
+        ConditionReasons.PAUSED_BY_ANNOTATION, "Paused is True: paused"));
     List<Condition> resumed = conditions(paused, c -> c
         .set(ConditionTypes.PAUSED, false, ConditionReasons.RESUMED, "resumed"));
     assertThat(PolicyEvents.noticesFor(paused, resumed)).extracting(Notice::type)
@@ -113,11 +143,20 @@ class PolicyEventsTest {
   }
 
   @Test
-  void anUnchangedStatusIsNoEventWhateverItsMessage() {
+  void aPauseValueThatIsNoBooleanIsAWarning() {
+    List<Condition> after = conditions(null, c -> c
+        .set(ConditionTypes.PAUSED, true, ConditionReasons.INVALID_PAUSE_VALUE, "not a boolean"));
+    assertThat(PolicyEvents.noticesFor(null, after)).extracting(Notice::type)
+        .containsExactly("Warning");
+  }
+
+  @Test
+  void conditionsMarkedNotEvaluatedAreNoEvents() {
     List<Condition> before = conditions(null, c -> c
-        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Service x exists"));
+        .set(ConditionTypes.CERTIFICATE_READY, true, ConditionReasons.EXISTING_SECRET, "ok"));
     List<Condition> after = conditions(before, c -> c
-        .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Ingress x exists"));
+        .set(ConditionTypes.CERTIFICATE_READY, StatusConditions.UNKNOWN,
+            ConditionReasons.NOT_EVALUATED, "not evaluated"));
     assertThat(PolicyEvents.noticesFor(before, after)).isEmpty();
   }
 }

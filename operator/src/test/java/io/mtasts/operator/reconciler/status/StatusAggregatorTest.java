@@ -57,6 +57,11 @@ class StatusAggregatorTest {
         Optional.empty(), Optional.empty(), List.of(), Optional.empty(), NOW, Duration.ZERO);
   }
 
+  private static final Optional<TlsSecretFinding> GOOD_SECRET = Optional.of(
+      new TlsSecretFinding("example-tls", "True", ConditionReasons.EXISTING_SECRET,
+          "the Ingress uses the existing Secret example-tls", Optional.of(
+              Instant.parse("2026-03-01T00:00:00Z"))));
+
   private Condition ready() {
     return conditions.find(ConditionTypes.READY).orElseThrow();
   }
@@ -66,7 +71,7 @@ class StatusAggregatorTest {
     PolicyPlan plan = withExistingSecret();
     report.planned(plan);
     report.served(plan, Optional.empty());
-    report.certificate(plan, false, Optional.empty());
+    report.certificate(plan, false, Optional.empty(), GOOD_SECRET);
     report.verificationPending();
     report.ready(plan);
     assertThat(ready().getStatus()).isEqualTo("True");
@@ -84,7 +89,7 @@ class StatusAggregatorTest {
     PolicyPlan plan = withExistingSecret();
     status.setPolicyId("20250101T000000");
     report.served(plan, Optional.of("rolling out: 1 of 2 pods have the new policy"));
-    report.certificate(plan, false, Optional.empty());
+    report.certificate(plan, false, Optional.empty(), GOOD_SECRET);
     report.ready(plan);
     assertThat(status.getPolicyId()).isEqualTo("20250101T000000");
     assertThat(ready().getStatus()).isEqualTo("False");
@@ -154,7 +159,7 @@ class StatusAggregatorTest {
   void aFailedVerificationBlocksReadyButAPendingOneDoesNot() {
     PolicyPlan plan = withExistingSecret();
     report.served(plan, Optional.empty());
-    report.certificate(plan, false, Optional.empty());
+    report.certificate(plan, false, Optional.empty(), GOOD_SECRET);
     report.verified(failing());
     report.ready(plan);
     assertThat(ready().getStatus()).isEqualTo("False");
@@ -171,21 +176,103 @@ class StatusAggregatorTest {
 
   @Test
   void pausingAndResumingAreReportedOnlyWhenPausedWasSeen() {
-    report.notPaused("mtasts.io/paused");
+    report.notPaused("mtasts.io/paused", Optional.empty());
     assertThat(conditions.find(ConditionTypes.PAUSED)).isEmpty();
-    report.paused("mtasts.io/paused");
+    report.paused("mtasts.io/paused", "True");
     assertThat(conditions.isTrue(ConditionTypes.PAUSED)).isTrue();
-    report.notPaused("mtasts.io/paused");
+    assertThat(conditions.find(ConditionTypes.PAUSED).orElseThrow().getMessage())
+        .startsWith("the annotation mtasts.io/paused=\"True\" is set: nothing is changed");
+    report.notPaused("mtasts.io/paused", Optional.empty());
     assertThat(conditions.find(ConditionTypes.PAUSED).orElseThrow().getReason())
         .isEqualTo(ConditionReasons.RESUMED);
   }
 
   @Test
-  void anInvalidSpecSaysNothingWasChanged() {
+  void aFalseValueIsNotCalledARemovedAnnotation() {
+    report.paused("mtasts.io/paused", "yes");
+    report.notPaused("mtasts.io/paused", Optional.of("off"));
+    Condition paused = conditions.find(ConditionTypes.PAUSED).orElseThrow();
+    assertThat(paused.getStatus()).isEqualTo("False");
+    assertThat(paused.getMessage())
+        .isEqualTo("the annotation mtasts.io/paused is \"off\"; reconciling again")
+        .doesNotContain("removed");
+  }
+
+  @Test
+  void aPauseValueThatIsNoBooleanSaysWhatIsAllowed() {
+    report.pauseValueInvalid("mtasts.io/paused", "please", "true or false");
+    Condition paused = conditions.find(ConditionTypes.PAUSED).orElseThrow();
+    assertThat(paused.getStatus()).isEqualTo("True");
+    assertThat(paused.getReason()).isEqualTo(ConditionReasons.INVALID_PAUSE_VALUE);
+    assertThat(paused.getMessage()).contains("\"please\"", "nothing is changed",
+        "one of true or false");
+  }
+
+  @Test
+  void anInvalidSpecWithNothingServedSaysSo() {
     report.invalidSpec(List.of("spec.mx: must not be empty", "spec.domain: required"));
     assertThat(ready().getReason()).isEqualTo(ConditionReasons.INVALID_SPEC);
     assertThat(ready().getMessage()).isEqualTo("spec.mx: must not be empty; spec.domain:"
-        + " required. Nothing was changed; the previously served policy stays in place");
+        + " required. Nothing was changed; no policy of this resource has been served yet, and"
+        + " none will be until the spec is fixed");
+  }
+
+  @Test
+  void anInvalidSpecAfterAServedPolicyNamesThePolicyThatStays() {
+    status.setPolicyId("20250101T000000");
+    report.invalidSpec(List.of("spec.mx: must not be empty"));
+    assertThat(ready().getMessage()).isEqualTo("spec.mx: must not be empty. Nothing was"
+        + " changed; policy 20250101T000000, the last one served, stays in place and"
+        + " advertised");
+  }
+
+  @Test
+  void conditionsOfAnOlderGenerationTheReconcileDidNotReachBecomeUnknown() {
+    PolicyPlan plan = withExistingSecret();
+    StatusConditions atTwo = new StatusConditions(null, 2, NOW);
+    StatusAggregator second = new StatusAggregator(status, atTwo);
+    second.served(plan, Optional.empty());
+    second.certificate(plan, false, Optional.empty(), GOOD_SECRET);
+    second.ready(plan);
+
+    StatusConditions atFive = new StatusConditions(atTwo.toList(), 5, NOW);
+    StatusAggregator fifth = new StatusAggregator(status, atFive);
+    fifth.invalidSpec(List.of("spec.mx: must not be empty"));
+    fifth.notEvaluatedSinceOlderGenerations();
+
+    Condition certificate = atFive.find(ConditionTypes.CERTIFICATE_READY).orElseThrow();
+    assertThat(certificate.getStatus()).isEqualTo("Unknown");
+    assertThat(certificate.getReason()).isEqualTo(ConditionReasons.NOT_EVALUATED);
+    assertThat(certificate.getObservedGeneration()).isEqualTo(5L);
+    assertThat(certificate.getMessage()).isEqualTo("not evaluated for generation 5 because the"
+        + " reconcile stopped early (Ready: InvalidSpec); at generation 2 it was True"
+        + " (ExistingSecret)");
+    assertThat(atFive.find(ConditionTypes.POLICY_SERVED).orElseThrow().getStatus())
+        .isEqualTo("Unknown");
+    assertThat(status.getCertificate()).as("the old Secret is not named any more").isNull();
+    Condition ready = atFive.find(ConditionTypes.READY).orElseThrow();
+    assertThat(ready.getReason()).isEqualTo(ConditionReasons.INVALID_SPEC);
+    assertThat(ready.getObservedGeneration()).isEqualTo(5L);
+
+    // a later generation keeps the last facts that were evaluated
+    StatusConditions atSix = new StatusConditions(atFive.toList(), 6, NOW);
+    StatusAggregator sixth = new StatusAggregator(status, atSix);
+    sixth.invalidSpec(List.of("spec.mx: must not be empty"));
+    sixth.notEvaluatedSinceOlderGenerations();
+    assertThat(atSix.find(ConditionTypes.CERTIFICATE_READY).orElseThrow().getMessage())
+        .startsWith("not evaluated for generation 6 ")
+        .endsWith("; at generation 2 it was True (ExistingSecret)");
+  }
+
+  @Test
+  void anExistingSecretNotReadIsUnknownNeverTrue() {
+    PolicyPlan plan = withExistingSecret();
+    report.served(plan, Optional.empty());
+    report.certificate(plan, false, Optional.empty());
+    report.ready(plan);
+    assertThat(conditions.find(ConditionTypes.CERTIFICATE_READY).orElseThrow().getStatus())
+        .isEqualTo("Unknown");
+    assertThat(ready().getStatus()).isEqualTo("False");
   }
 
   private static Certificate certificate(String ready, String message) {
