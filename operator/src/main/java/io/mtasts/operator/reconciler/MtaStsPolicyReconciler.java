@@ -31,6 +31,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyDnsEndpointDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyIngressDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
+import io.mtasts.operator.reconciler.status.MxCoverageStatus;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
@@ -98,6 +99,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       new SimpleInboundEventSource<>("verification");
   private final VerificationScheduler verifications;
   private final PolicyMetrics metrics;
+  private final MxGuard mxGuard;
   private volatile Instant lastPrune = Instant.EPOCH;
 
   public MtaStsPolicyReconciler(
@@ -108,8 +110,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       Clock clock,
       DomainVerifier verifier,
       int verifyConcurrency,
-      PolicyMetrics metrics) {
+      PolicyMetrics metrics,
+      MxGuard mxGuard) {
     this.settings = settings;
+    this.mxGuard = mxGuard;
     this.probe = probe;
     this.crds = crds;
     this.events = events;
@@ -244,6 +248,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
 
     new ReconcileScope(plan, probe, crds).putInto(context);
+    mxGuard.putInto(context);
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -253,6 +258,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    MxGuard.verdict(context).flatMap(v -> MxCoverageStatus.guard(v.held(), v.reason(),
+            v.message(), report, policy.getStatus() == null ? null
+                : policy.getStatus().getConditions()))
+        .ifPresent(n -> events.record(policy, n.type(), n.reason(), n.message()));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
     report.certificate(plan, certManager,
@@ -323,6 +332,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
     report.verified(latest.get().report());
     metrics.record(id, latest.get().report());
+    metrics.recordUncoveredMx(id, plan.domain(), MxCoverageStatus.drift(status.getPolicy(),
+        status.getPolicyId(), latest.get().report(), report));
     Duration untilDue = Duration.between(clock.instant(), latest.get().nextDue());
     return Optional.of(untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue);
   }

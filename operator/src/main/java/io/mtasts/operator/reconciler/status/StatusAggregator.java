@@ -159,7 +159,8 @@ public final class StatusAggregator {
   /** Live verification is off: its checks and conditions go. */
   public void verificationDisabled() {
     status.setChecks(null);
-    conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED);
+    conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED)
+        .remove(ConditionTypes.MX_COVERED);
   }
 
   /** No verification of what is advertised has finished yet. */
