@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The lookup waits at most the verifier's DNS timeout. The answer behind a hold is kept per
  * domain for the verification interval, so a policy that stays held asks DNS once per interval,
- * not once per reconcile; an answer that would let an id through is never taken from the cache.
+ * not once per reconcile. A new policy (a spec change) is judged on a fresh answer, and an answer
+ * that would let an id through is never taken from the cache.
  */
 public final class MxGuard {
 
@@ -65,7 +66,7 @@ public final class MxGuard {
    */
   public record Verdict(boolean held, String reason, String message) {}
 
-  private record Cached(MailHosts answer, Instant at) {}
+  private record Cached(String policyId, MailHosts answer, Instant at) {}
 
   private final Function<String, MailHosts> lookup;
   private final Clock clock;
@@ -126,8 +127,8 @@ public final class MxGuard {
     Instant now = clock.instant();
     Cached cached = held.get(domain);
     MailHosts answer;
-    if (cached != null && now.isBefore(cached.at().plus(interval))
-        && holds(cached.answer(), plan)) {
+    if (cached != null && cached.policyId().equals(plan.policyId())
+        && now.isBefore(cached.at().plus(interval)) && holds(cached.answer(), plan)) {
       answer = cached.answer();
     } else {
       answer = lookup.apply(domain);
@@ -135,7 +136,7 @@ public final class MxGuard {
     Verdict verdict = verdictOn(answer, plan, advertised, interval, overridden(primary));
     if (verdict.held()) {
       if (cached == null || cached.answer() != answer) {
-        held.put(domain, new Cached(answer, now));
+        held.put(domain, new Cached(plan.policyId(), answer, now));
         LOG.info("{}/{}: policy {} held back: {}", plan.namespace(),
             primary.getMetadata().getName(), plan.policyId(), verdict.message());
       }

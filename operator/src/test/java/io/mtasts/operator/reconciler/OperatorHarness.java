@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalApiServer;
+import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.OperatorConfig;
@@ -35,6 +36,8 @@ final class OperatorHarness implements AutoCloseable {
   final KubernetesClient client = api.newClient();
   final ProbeDouble probe = new ProbeDouble();
   final VerifierDouble verifier = new VerifierDouble();
+  /** The DNS the MX guard asks; tests publish the MX records of their domains here. */
+  final LocalDnsServer dns = LocalDnsServer.start();
   private final Map<String, String> settings = new HashMap<>();
   private OperatorRuntime runtime;
 
@@ -43,6 +46,7 @@ final class OperatorHarness implements AutoCloseable {
     settings.put("MTASTS_LEADER_ELECTION", "false");
     settings.put("MTASTS_HTTP_PORT", "0");
     settings.put("MTASTS_HTTP_ADDRESS", "127.0.0.1");
+    settings.put("MTASTS_DNS_SERVERS", dns.hostAndPort());
   }
 
   OperatorHarness with(String key, String value) {
@@ -161,5 +165,6 @@ final class OperatorHarness implements AutoCloseable {
     }
     client.close();
     api.close();
+    dns.close();
   }
 }
