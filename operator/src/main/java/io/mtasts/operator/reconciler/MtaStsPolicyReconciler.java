@@ -100,6 +100,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final VerificationScheduler verifications;
   private final PolicyMetrics metrics;
   private final MxGuard mxGuard;
+  private final DomainClaims domainClaims = new DomainClaims();
   private volatile Instant lastPrune = Instant.EPOCH;
 
   public MtaStsPolicyReconciler(
@@ -126,7 +127,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public List<EventSource<?, MtaStsPolicy>> prepareEventSources(
       EventSourceContext<MtaStsPolicy> context) {
-    return List.of(verificationDone);
+    return List.of(verificationDone, domainClaims.eventSource(context));
   }
 
   @Override
@@ -239,6 +240,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
     PolicyPlan plan = validated.plan().get();
     report.planned(plan);
+
+    DomainClaims.Claim claim = domainClaims.check(policy);
+    if (!claim.settled()) {
+      return Outcome.after(Duration.ofSeconds(1));
+    }
+    if (claim.owner().isPresent()) {
+      LOG.info("{}: domain {} is owned by {}/{}", name, plan.domain(),
+          claim.owner().get().getMetadata().getNamespace(),
+          claim.owner().get().getMetadata().getName());
+      report.domainClaimed(DomainClaims.refusal(policy, claim.owner().get()));
+      return Outcome.DONE;
+    }
 
     Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan));
     if (conflict.isPresent()) {

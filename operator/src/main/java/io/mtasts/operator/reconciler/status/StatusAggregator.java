@@ -70,6 +70,11 @@ public final class StatusAggregator {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, conflict);
   }
 
+  /** An older resource owns the domain; {@code message} names it. */
+  public void domainClaimed(String message) {
+    conditions.set(ConditionTypes.READY, false, ConditionReasons.DOMAIN_CLAIMED, message);
+  }
+
   public void reconcileError(String cause) {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.RECONCILE_ERROR,
         "applying the children failed and is retried: " + cause);
