@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.runtime.OperatorRuntime;
@@ -39,11 +40,15 @@ class PolicyLifecycleE2E {
   private RealCluster cluster;
   private final ProbeDouble probe = new ProbeDouble();
   private OperatorRuntime operator;
+  /** The DNS the MX guard asks before the enforce policy goes out: mail.example.com. */
+  private final LocalDnsServer dns =
+      LocalDnsServer.start().addMx("example.com", 10, "mail.example.com");
 
   @BeforeEach
   void start() throws Exception {
     cluster = RealCluster.connect("life");
-    operator = E2EOperator.start(cluster, "e2e-a", probe, Map.of());
+    operator = E2EOperator.start(cluster, "e2e-a", probe,
+        Map.of("MTASTS_DNS_SERVERS", dns.hostAndPort()));
   }
 
   @AfterEach
@@ -54,6 +59,7 @@ class PolicyLifecycleE2E {
     if (cluster != null) {
       cluster.close();
     }
+    dns.close();
   }
 
   private MtaStsPolicy example() {
