@@ -1,6 +1,5 @@
 package io.mtasts.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
@@ -38,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a timeout, SERVFAIL or broken answer: held, {@code MxLookupFailed}, since nothing is known;
  *   <li>NXDOMAIN: held, {@code DomainNotFound}: senders who see the domain may see MX hosts the
  *       operator's resolver does not (split-horizon DNS, a zone not yet delegated);
- *   <li>a null MX only (RFC 7505): advertised, and said so; the domain receives no mail, so an
- *       enforce policy cannot refuse any.
+ *   <li>a null MX only (RFC 7505): advertised, {@code NullMx}; the domain receives no mail, so
+ *       an enforce policy cannot refuse any.
  * </ul>
  * With the annotation {@value #OVERRIDE_ANNOTATION}{@code : "true"} a held id is advertised
  * anyway and PolicyServed says {@code MxGuardOverridden}.
@@ -62,7 +61,7 @@ public final class MxGuard {
    *
    * @param held whether the id stays unadvertised
    * @param reason the PolicyServed reason to report
-   * @param message the PolicyServed message, or when not held, what to add to it (may be empty)
+   * @param message the PolicyServed message; empty when the plain {@code Served} applies
    */
   public record Verdict(boolean held, String reason, String message) {}
 
@@ -116,8 +115,10 @@ public final class MxGuard {
     MtaStsPolicyStatus status = primary.getStatus();
     String advertised = status == null ? null : status.getPolicyId();
     if (plan.policyId().equals(advertised)) {
-      // advertised already: an override stays visible for as long as that id is out
-      return overriddenBefore(status).filter(v -> overridden(primary));
+      // advertised already: what the guard said then stays visible while that id is out
+      return guardedBefore(status)
+          .filter(v -> !v.reason().equals(ConditionReasons.MX_GUARD_OVERRIDDEN)
+              || overridden(primary));
     }
     if (plan.policy().mode() != Mode.ENFORCE) {
       return Optional.empty();
@@ -146,16 +147,16 @@ public final class MxGuard {
     return Optional.of(verdict);
   }
 
-  private static Optional<Verdict> overriddenBefore(MtaStsPolicyStatus status) {
+  private static Optional<Verdict> guardedBefore(MtaStsPolicyStatus status) {
     if (status == null || status.getConditions() == null) {
       return Optional.empty();
     }
     return status.getConditions().stream()
         .filter(c -> ConditionTypes.POLICY_SERVED.equals(c.getType()))
-        .filter(c -> ConditionReasons.MX_GUARD_OVERRIDDEN.equals(c.getReason()))
-        .map(Condition::getMessage)
+        .filter(c -> ConditionReasons.MX_GUARD_OVERRIDDEN.equals(c.getReason())
+            || ConditionReasons.NULL_MX.equals(c.getReason()))
         .findFirst()
-        .map(message -> new Verdict(false, ConditionReasons.MX_GUARD_OVERRIDDEN, message));
+        .map(c -> new Verdict(false, c.getReason(), c.getMessage()));
   }
 
   private static boolean holds(MailHosts answer, PolicyPlan plan) {
@@ -176,8 +177,9 @@ public final class MxGuard {
     String todo;
     switch (answer.kind()) {
       case NULL_MX -> {
-        return new Verdict(false, ConditionReasons.SERVED, domain + " publishes a null MX"
-            + " (RFC 7505) and receives no mail, so the enforce policy cannot refuse any");
+        return new Verdict(false, ConditionReasons.NULL_MX, id + " is served and advertised; "
+            + domain + " publishes a null MX (RFC 7505) and receives no mail, so the enforce"
+            + " policy cannot refuse any; publish the DNS records in status.dnsRecords");
       }
       case HOSTS -> {
         List<String> uncovered = answer.uncoveredBy(plan.policy());

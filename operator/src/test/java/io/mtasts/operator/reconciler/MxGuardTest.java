@@ -205,8 +205,13 @@ class MxGuardTest {
     MtaStsPolicy served = cluster.awaitPolicy("example",
         p -> id.equals(p.getStatus().getPolicyId()));
     var condition = served.getStatus().condition(ConditionTypes.POLICY_SERVED).orElseThrow();
-    assertThat(condition.getReason()).isEqualTo("Served");
+    assertThat(condition.getReason()).isEqualTo("NullMx");
     assertThat(condition.getMessage()).contains("null MX").contains("receives no mail");
+    assertThat(condition.getStatus()).isEqualTo("True");
+    // it stays said while that id is out, not only in the reconcile that advertised it
+    Thread.sleep(2000);
+    assertThat(cluster.get("example").getStatus().condition(ConditionTypes.POLICY_SERVED)
+        .orElseThrow().getReason()).isEqualTo("NullMx");
   }
 
   @Test

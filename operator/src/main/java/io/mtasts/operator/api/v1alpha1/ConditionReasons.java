@@ -30,6 +30,8 @@ public final class ConditionReasons {
   public static final String MX_LOOKUP_FAILED = "MxLookupFailed";
   /** PolicyServed is False: the domain does not exist (NXDOMAIN) in the operator's DNS. */
   public static final String DOMAIN_NOT_FOUND = "DomainNotFound";
+  /** PolicyServed is True: an enforce policy of a domain with only a null MX (no mail). */
+  public static final String NULL_MX = "NullMx";
   /** PolicyServed is True although the MX guard would hold it: the override annotation is set. */
   public static final String MX_GUARD_OVERRIDDEN = "MxGuardOverridden";
   /** MxCovered: every live MX host matches the advertised enforce policy. */

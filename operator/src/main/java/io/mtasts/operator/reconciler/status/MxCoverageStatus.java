@@ -30,12 +30,7 @@ public final class MxCoverageStatus {
   public static Optional<PolicyEvents.Notice> guard(boolean held, String reason, String message,
       StatusAggregator report, List<Condition> before) {
     StatusConditions conditions = report.conditions();
-    Optional<Condition> served = conditions.find(ConditionTypes.POLICY_SERVED);
     if (!held && ConditionReasons.SERVED.equals(reason)) {
-      if (!message.isEmpty() && served.isPresent()) {
-        conditions.set(ConditionTypes.POLICY_SERVED, true, ConditionReasons.SERVED,
-            served.get().getMessage() + "; " + message);
-      }
       return Optional.empty();
     }
     conditions.set(ConditionTypes.POLICY_SERVED, !held, reason, message);
@@ -45,7 +40,8 @@ public final class MxCoverageStatus {
         .equals(held ? StatusConditions.FALSE : StatusConditions.TRUE)).orElse(false);
     boolean sameReason = previous.map(c -> reason.equals(c.getReason())).orElse(false);
     // a status change is an Event of its own (PolicyEvents); an override is worth a Warning too
-    if ((sameStatus || !held) && !sameReason) {
+    boolean warn = held || ConditionReasons.MX_GUARD_OVERRIDDEN.equals(reason);
+    if (warn && (sameStatus || !held) && !sameReason) {
       return Optional.of(new PolicyEvents.Notice("Warning", reason,
           ConditionTypes.POLICY_SERVED + " is " + (held ? "False" : "True") + ": " + message));
     }
