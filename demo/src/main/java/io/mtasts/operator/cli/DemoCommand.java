@@ -19,6 +19,7 @@ import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
+import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import io.mtasts.operator.verify.VerifierSettings;
 import java.io.PrintWriter;
@@ -88,6 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
             .probe(new HttpServedPolicyProbe(Duration.ofSeconds(2),
                 plan -> https.uri(WebServerConfig.POLICY_PATH), ca.clientSslContext()))
             .verifier(localVerifier(dns, https, caFile)::verify)
+            .mailHosts(new MailHostsLookup(localSettings(dns, https, caFile))::lookup)
             .serverSideApply(false)
             .exitOnStopLeading(false)
             .build()
@@ -151,13 +153,18 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static Verifier localVerifier(LocalDnsServer dns, LocalHttpsServer https, Path caFile) {
-    return new Verifier(VerifierSettings.builder()
+    return new Verifier(localSettings(dns, https, caFile));
+  }
+
+  private static VerifierSettings localSettings(
+      LocalDnsServer dns, LocalHttpsServer https, Path caFile) {
+    return VerifierSettings.builder()
         .dnsServer(dns.hostAndPort())
         .caFile(caFile)
         .allowPrivate(true)
         .httpsPort(https.port())
         .timeout(Duration.ofSeconds(5))
-        .build());
+        .build();
   }
 
   private MtaStsPolicy loadPolicy() {

@@ -34,6 +34,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyIngressDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
 import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
+import io.mtasts.operator.reconciler.status.MxCoverageStatus;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
@@ -105,6 +106,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final PolicyMetrics metrics;
   private final RefusalBackoff refusalBackoff;
   private final ChildRefusals refusals;
+  private final MxGuard mxGuard;
+  private final DomainClaims domainClaims = new DomainClaims();
   private volatile Instant lastPrune = Instant.EPOCH;
 
   public MtaStsPolicyReconciler(
@@ -115,8 +118,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       Clock clock,
       DomainVerifier verifier,
       int verifyConcurrency,
-      PolicyMetrics metrics) {
+      PolicyMetrics metrics,
+      MxGuard mxGuard) {
     this.settings = settings;
+    this.mxGuard = mxGuard;
     this.probe = probe;
     this.crds = crds;
     this.events = events;
@@ -131,7 +136,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public List<EventSource<?, MtaStsPolicy>> prepareEventSources(
       EventSourceContext<MtaStsPolicy> context) {
-    return List.of(verificationDone);
+    return List.of(verificationDone, domainClaims.eventSource(context));
   }
 
   @Override
@@ -255,6 +260,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     PolicyPlan plan = validated.plan().get();
     report.planned(plan);
 
+    DomainClaims.Claim claim = domainClaims.check(policy);
+    if (!claim.settled()) {
+      return Outcome.after(Duration.ofSeconds(1));
+    }
+    if (claim.owner().isPresent()) {
+      LOG.info("{}: domain {} is owned by {}/{}", name, plan.domain(),
+          claim.owner().get().getMetadata().getNamespace(),
+          claim.owner().get().getMetadata().getName());
+      report.domainClaimed(DomainClaims.refusal(policy, claim.owner().get()));
+      return Outcome.DONE;
+    }
+
     Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan));
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
@@ -263,6 +280,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
 
     new ReconcileScope(plan, probe, crds).putInto(context);
+    mxGuard.putInto(context);
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     Optional<Duration> refused = refusals.handle(policy, plan, result, report);
@@ -282,6 +300,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
             .flatMap(RolloutTrouble::of)
             .filter(t -> t.message().equals(w)))
         .ifPresent(t -> report.rolloutTrouble(t.reason()));
+    MxGuard.verdict(context).flatMap(v -> MxCoverageStatus.guard(v.held(), v.reason(),
+            v.message(), report, policy.getStatus() == null ? null
+                : policy.getStatus().getConditions()))
+        .ifPresent(n -> events.record(policy, n.type(), n.reason(), n.message()));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
     Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
@@ -357,6 +379,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
     report.verified(latest.get().report());
     metrics.record(id, latest.get().report());
+    metrics.recordUncoveredMx(id, plan.domain(), MxCoverageStatus.drift(status.getPolicy(),
+        status.getPolicyId(), latest.get().report(), report));
     Duration untilDue = Duration.between(clock.instant(), latest.get().nextDue());
     return Optional.of(untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue);
   }

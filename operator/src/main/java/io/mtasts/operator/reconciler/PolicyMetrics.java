@@ -16,16 +16,18 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Per-policy Prometheus gauges of the live verification:
  * {@code mtasts_check_result} (0 Pass, 1 Warn, 2 Fail, -1 Skipped, per check),
- * {@code mtasts_certificate_days_left} and
- * {@code mtasts_verification_last_success_age_seconds}, and from a policy's first reconcile on
- * {@code mtasts_policy_served} (1 while PolicyServed is True, else 0), so that a policy that was
- * never served has a series to alert on.
+ * {@code mtasts_certificate_days_left},
+ * {@code mtasts_verification_last_success_age_seconds},
+ * {@code mtasts_mx_uncovered_hosts} (while an enforce policy is advertised), and from a
+ * policy's first reconcile on {@code mtasts_policy_served} (1 while PolicyServed is True,
+ * else 0), so that a policy that was never served has a series to alert on.
  */
 public final class PolicyMetrics {
 
@@ -34,6 +36,7 @@ public final class PolicyMetrics {
     final Map<CheckName, Double> results = new EnumMap<>(CheckName.class);
     volatile Instant certificateNotAfter;
     volatile Instant lastSuccess;
+    volatile double uncoveredMx = Double.NaN;
     final List<Meter> meters = new ArrayList<>();
   }
 
@@ -107,6 +110,11 @@ public final class PolicyMetrics {
         .description("Seconds since the last conclusive verification (record found, policy fetched) without a failed check")
         .tags(tags)
         .register(registry));
+    g.meters.add(Gauge.builder("mtasts_mx_uncovered_hosts", g, x -> x.uncoveredMx)
+        .description("Live MX hosts the advertised enforce policy does not cover; senders"
+            + " holding the policy refuse to deliver to them")
+        .tags(tags)
+        .register(registry));
     return g;
   }
 
@@ -133,6 +141,15 @@ public final class PolicyMetrics {
       return g;
     });
     gauge.value = isServed ? 1 : 0;
+  }
+
+  /**
+   * The number of live MX hosts the advertised enforce policy does not cover; empty when not
+   * measured (no enforce policy advertised, no MX record found), which the gauge shows as NaN.
+   */
+  public void recordUncoveredMx(ResourceID id, String domain, Optional<Integer> uncovered) {
+    PolicyGauges gauges = byPolicy.computeIfAbsent(id, k -> register(k, domain));
+    gauges.uncoveredMx = uncovered.map(Integer::doubleValue).orElse(Double.NaN);
   }
 
   /** Drops the gauges of policies that no longer exist. */

@@ -21,8 +21,10 @@ import io.mtasts.operator.reconciler.DomainVerifier;
 import io.mtasts.operator.reconciler.PolicyMetrics;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
+import io.mtasts.operator.reconciler.MxGuard;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -34,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +126,10 @@ public final class OperatorRuntime implements AutoCloseable {
         clock,
         verifier,
         config.verifyConcurrency(),
-        new PolicyMetrics(registry, clock));
+        new PolicyMetrics(registry, clock),
+        new MxGuard(b.mailHosts != null ? b.mailHosts
+            : new MailHostsLookup(config.verifierSettings())::lookup,
+            clock, config.reconcilerSettings().verifyInterval()));
     operator.register(reconciler, c -> {
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -153,6 +159,7 @@ public final class OperatorRuntime implements AutoCloseable {
     private KubernetesClient client;
     private ServedPolicyProbe probe;
     private DomainVerifier verifier;
+    private Function<String, MailHostsLookup.MailHosts> mailHosts;
     private Clock clock = Clock.systemUTC();
     private boolean serverSideApply = true;
     private boolean exitOnStopLeading = true;
@@ -175,6 +182,15 @@ public final class OperatorRuntime implements AutoCloseable {
     /** Replaces the live verifier (tests, benchmarks); the default is configured from config. */
     public Builder verifier(DomainVerifier verifier) {
       this.verifier = verifier;
+      return this;
+    }
+
+    /**
+     * Replaces the MX lookup of the MX guard (the demo's local DNS); the default asks the
+     * verifier's DNS servers from config.
+     */
+    public Builder mailHosts(Function<String, MailHostsLookup.MailHosts> lookup) {
+      this.mailHosts = lookup;
       return this;
     }
 

@@ -149,7 +149,9 @@ class ChartRbacE2E {
 
   private void createPolicy(String namespace) {
     MtaStsPolicySpec spec = new MtaStsPolicySpec();
-    spec.setDomain("rbac.example");
+    // one domain per namespace: a policy of an earlier test, still in a namespace being
+    // deleted, would own a shared domain
+    spec.setDomain(namespace + ".rbac.example");
     spec.setMx(List.of("mail.rbac.example"));
     admin.resource(new MtaStsPolicy(namespace, "rbac", spec)).create();
   }

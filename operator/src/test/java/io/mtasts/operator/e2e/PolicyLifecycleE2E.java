@@ -13,6 +13,7 @@ import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalCertificateAuthority;
 import io.mtasts.operator.localserver.TlsSecrets;
+import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.runtime.OperatorRuntime;
@@ -41,6 +42,9 @@ class PolicyLifecycleE2E {
   private RealCluster cluster;
   private final ProbeDouble probe = new ProbeDouble();
   private OperatorRuntime operator;
+  /** The DNS the MX guard asks before the enforce policy goes out: mail.example.com. */
+  private final LocalDnsServer dns =
+      LocalDnsServer.start().addMx("example.com", 10, "mail.example.com");
 
   @BeforeEach
   void start() throws Exception {
@@ -48,7 +52,8 @@ class PolicyLifecycleE2E {
     // the TLS Secret example() names, created first as a user would
     cluster.admin.resource(TlsSecrets.of(cluster.namespace, "example-tls",
         LocalCertificateAuthority.create().issue("mta-sts.example.com"))).create();
-    operator = E2EOperator.start(cluster, "e2e-a", probe, Map.of());
+    operator = E2EOperator.start(cluster, "e2e-a", probe,
+        Map.of("MTASTS_DNS_SERVERS", dns.hostAndPort()));
   }
 
   @AfterEach
@@ -59,6 +64,7 @@ class PolicyLifecycleE2E {
     if (cluster != null) {
       cluster.close();
     }
+    dns.close();
   }
 
   private MtaStsPolicy example() {

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.localserver.LocalCertificateAuthority;
 import io.mtasts.operator.localserver.TlsSecrets;
+import io.mtasts.operator.localserver.LocalDnsServer;
 import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.OperatorConfig;
@@ -38,6 +39,8 @@ final class OperatorHarness implements AutoCloseable {
   final KubernetesClient client = api.newClient();
   final ProbeDouble probe = new ProbeDouble();
   final VerifierDouble verifier = new VerifierDouble();
+  /** The DNS the MX guard asks; tests publish the MX records of their domains here. */
+  final LocalDnsServer dns = LocalDnsServer.start();
   private final Map<String, String> settings = new HashMap<>();
   private boolean tlsSecrets = true;
   private LocalCertificateAuthority ca;
@@ -50,6 +53,7 @@ final class OperatorHarness implements AutoCloseable {
     settings.put("MTASTS_HTTP_ADDRESS", "127.0.0.1");
     // tests verify every second
     settings.put("MTASTS_MIN_VERIFY_INTERVAL", "1s");
+    settings.put("MTASTS_DNS_SERVERS", dns.hostAndPort());
   }
 
   OperatorHarness with(String key, String value) {
@@ -196,5 +200,6 @@ final class OperatorHarness implements AutoCloseable {
     }
     client.close();
     api.close();
+    dns.close();
   }
 }

@@ -99,6 +99,7 @@ class OptionalApisTest {
     cluster = new OperatorHarness();
     cluster.installExternalDns();
     cluster.start();
+    cluster.dns.addMx("example.com", 10, "mail.example.com");
     MtaStsPolicy policy = Policies.basic("example", "example.com");
     policy.getSpec().setDns(new io.mtasts.operator.api.v1alpha1.DnsSpec());
     policy.getSpec().getDns().setExternalDns(true);

@@ -26,6 +26,7 @@ public final class VerifierDouble implements DomainVerifier {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
   private final Map<String, Expectations> lastExpected = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> mxHosts = new ConcurrentHashMap<>();
   private volatile Duration delay = Duration.ZERO;
   private volatile Instant certificateNotAfter = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -33,6 +34,12 @@ public final class VerifierDouble implements DomainVerifier {
   public VerifierDouble set(String domain, CheckName check, Result result, String message) {
     overrides.computeIfAbsent(domain, d -> new ConcurrentHashMap<>())
         .put(check, new CheckOutcome(check, result, message));
+    return this;
+  }
+
+  /** From now on, verifications of {@code domain} find these MX hosts (default: mail.DOMAIN). */
+  public VerifierDouble mxHosts(String domain, String... hosts) {
+    mxHosts.put(domain, List.of(hosts));
     return this;
   }
 
@@ -71,7 +78,7 @@ public final class VerifierDouble implements DomainVerifier {
             new CheckOutcome(name, Result.PASS, name.label() + " is fine")));
       }
       return new VerificationReport(domain, checks, expected.id(), Optional.empty(),
-          List.of("mail." + domain), Optional.of(certificateNotAfter), Instant.now(),
+          mxHosts.getOrDefault(domain, List.of("mail." + domain)), Optional.of(certificateNotAfter), Instant.now(),
           Duration.ofMillis(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -41,6 +41,22 @@ public final class ConditionReasons {
   public static final String PODS_NOT_CREATED = "PodsNotCreated";
   /** PolicyServed is False: the rollout passed the Deployment's progress deadline. */
   public static final String ROLLOUT_STUCK = "RolloutStuck";
+  /** PolicyServed is False: a live MX host is not covered by the new enforce policy. */
+  public static final String MX_NOT_COVERED = "MxNotCovered";
+  /** PolicyServed is False: the MX lookup before an enforce policy failed (timeout, SERVFAIL). */
+  public static final String MX_LOOKUP_FAILED = "MxLookupFailed";
+  /** PolicyServed is False: the domain does not exist (NXDOMAIN) in the operator's DNS. */
+  public static final String DOMAIN_NOT_FOUND = "DomainNotFound";
+  /** PolicyServed is True: an enforce policy of a domain with only a null MX (no mail). */
+  public static final String NULL_MX = "NullMx";
+  /** PolicyServed is True although the MX guard would hold it: the override annotation is set. */
+  public static final String MX_GUARD_OVERRIDDEN = "MxGuardOverridden";
+  /** MxCovered: every live MX host matches the advertised enforce policy. */
+  public static final String MX_COVERED = "Covered";
+  /** MxCovered is Unknown: the last verification found no MX record to compare. */
+  public static final String NO_MX_HOSTS = "NoMxHosts";
+  /** Ready is False: an older resource owns the same domain. */
+  public static final String DOMAIN_CLAIMED = "DomainClaimed";
 
   public static final String ISSUED = "Issued";
   /** CertificateReady is False while cert-manager issues; progress, not a problem. */

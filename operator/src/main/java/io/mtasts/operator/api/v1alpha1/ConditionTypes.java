@@ -22,9 +22,16 @@ public final class ConditionTypes {
 
   public static final String PAUSED = "Paused";
 
+  /**
+   * While an enforce policy is advertised: every live MX host found by the last verification
+   * matches one of its mx patterns. False is drift that makes enforcing senders refuse mail.
+   */
+  public static final String MX_COVERED = "MxCovered";
+
   /** All types, in the order status lists them. */
   public static final List<String> ALL =
-      List.of(READY, POLICY_SERVED, CERTIFICATE_READY, DNS_RECORDS_VERIFIED, VERIFIED, PAUSED);
+      List.of(READY, POLICY_SERVED, CERTIFICATE_READY, DNS_RECORDS_VERIFIED, VERIFIED, PAUSED,
+          MX_COVERED);
 
   private ConditionTypes() {}
 }

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.DetailedConditi
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.reconciler.MxGuard;
 import io.mtasts.operator.reconciler.ReconcileScope;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import java.io.IOException;
@@ -29,8 +30,15 @@ public final class PolicyServedCondition
       MtaStsPolicy primary,
       Context<MtaStsPolicy> context) {
     ReconcileScope scope = ReconcileScope.from(context);
-    return outcome(dependent.getSecondaryResource(primary, context).orElse(null), scope.plan(),
-        scope.probe());
+    Result<String> served = outcome(dependent.getSecondaryResource(primary, context).orElse(null),
+        scope.plan(), scope.probe());
+    if (!served.isSuccess()) {
+      return served;
+    }
+    // served, but a new enforce policy must also cover the live MX hosts before its id goes out
+    return MxGuard.hold(primary, scope.plan(), context)
+        .<Result<String>>map(held -> Result.withResult(false, held))
+        .orElse(served);
   }
 
   /**

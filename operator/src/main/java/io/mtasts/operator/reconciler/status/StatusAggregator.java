@@ -144,6 +144,11 @@ public final class StatusAggregator {
             c.getMessage()));
   }
 
+  /** An older resource owns the domain; {@code message} names it. */
+  public void domainClaimed(String message) {
+    conditions.set(ConditionTypes.READY, false, ConditionReasons.DOMAIN_CLAIMED, message);
+  }
+
   public void reconcileError(String cause) {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.RECONCILE_ERROR,
         "applying the children failed and is retried: " + cause);
@@ -250,7 +255,8 @@ public final class StatusAggregator {
   /** Live verification is off: its checks and conditions go. */
   public void verificationDisabled() {
     status.setChecks(null);
-    conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED);
+    conditions.remove(ConditionTypes.DNS_RECORDS_VERIFIED).remove(ConditionTypes.VERIFIED)
+        .remove(ConditionTypes.MX_COVERED);
   }
 
   /** No verification of what is advertised has finished yet. */
