@@ -1,6 +1,7 @@
 package io.mtasts.operator.reconciler;
 
 import io.fabric8.certmanager.api.model.v1.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -22,7 +23,9 @@ import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
 import io.mtasts.operator.plan.ChildKind;
+import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.policy.PolicyParser;
 import io.mtasts.operator.reconciler.dependent.PolicyCertificateDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyConfigMapDependent;
@@ -88,6 +91,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
 
   private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicyReconciler.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  /** How soon the reconcile that writes a newly allocated id's policy follows its status write. */
+  private static final Duration ID_WRITTEN_RECHECK = Duration.ofMillis(10);
 
   private final ReconcilerSettings settings;
   private final ServedPolicyProbe probe;
@@ -227,7 +232,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
     report.notPaused(PAUSED_ANNOTATION);
 
-    PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan());
+    PolicyIds ids = PolicyIds.of(policy.getStatus(), livePolicy(context), clock.instant());
+    PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan(), ids);
     if (validated.plan().isEmpty()) {
       LOG.info("{}: invalid spec, children left unchanged: {}", name, validated.problems());
       report.invalidSpec(validated.problems());
@@ -241,6 +247,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       LOG.info("{}: conflict: {}", name, conflict.get());
       report.conflict(conflict.get());
       return Outcome.after(settings.rolloutRecheck());
+    }
+
+    PolicyIds.Decision id = ids.decide(plan.policyBytes());
+    if (id.isNew()) {
+      // the id goes to status before the bytes go anywhere, so a restart or another leader
+      // rolls them out under the same id; the workflow follows in the next reconcile
+      LOG.info("{}: allocated policy id {} for the changed policy (advertised: {})", name,
+          id.id(), report.status().getPolicyId());
+      report.idAllocated(plan, id.allocation().get());
+      report.ready(plan);
+      return Outcome.after(ID_WRITTEN_RECHECK);
     }
 
     new ReconcileScope(plan, probe, crds).putInto(context);
@@ -261,6 +278,13 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     report.ready(plan);
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain);
+  }
+
+  /** The policy text in the web server's ConfigMap as cached, if it exists. */
+  private static Optional<String> livePolicy(Context<MtaStsPolicy> context) {
+    return context.getSecondaryResource(ConfigMap.class)
+        .map(ConfigMap::getData)
+        .map(data -> data.get(WebServerConfig.POLICY_KEY));
   }
 
   /**
