@@ -41,7 +41,6 @@ import io.mtasts.operator.verify.Expectations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +102,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       new SimpleInboundEventSource<>("verification");
   private final VerificationScheduler verifications;
   private final PolicyMetrics metrics;
-  private volatile Instant lastPrune = Instant.EPOCH;
+  private volatile DeletedPolicyPruner pruner;
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
@@ -127,11 +126,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public List<EventSource<?, MtaStsPolicy>> prepareEventSources(
       EventSourceContext<MtaStsPolicy> context) {
+    var cache = context.getPrimaryCache();
+    pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications, metrics);
     return List.of(verificationDone);
   }
 
   @Override
   public void close() {
+    if (pruner != null) {
+      pruner.close();
+    }
     verifications.close();
   }
 
@@ -163,7 +167,14 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     T result = change.apply(new StatusAggregator(status, conditions));
     status.setConditions(conditions.toList());
     if (!status.equals(before)) {
-      writeStatus(policy, status, context);
+      MtaStsPolicy written = writeStatus(policy, status, context);
+      if (status.getRollout() != null && (written.getStatus() == null
+          || written.getStatus().getRollout() == null)) {
+        // without status.rollout every reconcile would allocate another id and never roll out
+        throw new IllegalStateException("the API server dropped status.rollout: the"
+            + " MtaStsPolicy CRD in the cluster is older than the operator; apply"
+            + " crds/mtastspolicies.mtasts.io-v1.yml");
+      }
       events.recordTransitions(policy, before == null ? null : before.getConditions(),
           status.getConditions());
     }
@@ -181,7 +192,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
    * would start from the informer's older copy, write the same status again and repeat its Events
    * (and, with JSON patches, apply a list insertion twice).
    */
-  private static void writeStatus(
+  private static MtaStsPolicy writeStatus(
       MtaStsPolicy policy, MtaStsPolicyStatus status, Context<MtaStsPolicy> context) {
     boolean ssa = context.getControllerConfiguration().getConfigurationService()
         .useSSAToPatchPrimaryResource();
@@ -192,11 +203,11 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           .withNamespace(policy.getMetadata().getNamespace())
           .build());
       applied.setStatus(status);
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
+      return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
     } else {
       // a whole replacement: API servers without server-side apply (the mock server of tests and
       // the demo) merge lists of a merge patch instead of replacing them
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
+      return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
         p.setStatus(status);
         return p;
       });
@@ -316,7 +327,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, PolicyPlan plan, Context<MtaStsPolicy> context,
       StatusAggregator report) {
     ResourceID id = ResourceID.fromResource(policy);
-    pruneDeleted(context);
     if (!policy.getSpec().effectiveVerificationEnabled()) {
       report.verificationDisabled();
       return Optional.empty();
@@ -355,18 +365,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     var verification = policy.getSpec().getVerification();
     return verification != null && verification.getInterval() != null
         ? KubeDuration.parse(verification.getInterval()) : settings.verifyInterval();
-  }
-
-  /** Drops verification results and gauges of deleted policies, at most once a minute. */
-  private void pruneDeleted(Context<MtaStsPolicy> context) {
-    Instant now = clock.instant();
-    if (Duration.between(lastPrune, now).compareTo(Duration.ofMinutes(1)) < 0) {
-      return;
-    }
-    lastPrune = now;
-    var cache = context.getPrimaryCache();
-    verifications.retainOnly(id -> cache.get(id).isPresent());
-    metrics.retainOnly(id -> cache.get(id).isPresent());
   }
 
   private static boolean isPaused(MtaStsPolicy policy) {

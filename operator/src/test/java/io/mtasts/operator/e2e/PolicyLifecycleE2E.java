@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
@@ -92,8 +91,8 @@ class PolicyLifecycleE2E {
     assertThat(rolling.getMetadata().getGeneration()).isEqualTo(1L);
 
     serveCurrentConfigMap();
-    String testingId = PolicyId.of(TESTING.getBytes(StandardCharsets.US_ASCII));
-    cluster.awaitPolicy("example", p -> testingId.equals(p.getStatus().getPolicyId()));
+    String testingId = cluster.awaitPolicy("example", p -> p.getStatus().getPolicyId() != null
+        && TESTING.equals(p.getStatus().getPolicy())).getStatus().getPolicyId();
 
     Deployment before = cluster.child(Deployment.class, CHILD);
     MtaStsPolicy edit = cluster.get("example");
@@ -115,9 +114,10 @@ class PolicyLifecycleE2E {
         .condition(ConditionTypes.POLICY_SERVED).map(c -> c.getReason().equals("RollingOut"))
         .orElse(false));
     assertThat(rollingOut.getStatus().getPolicyId()).isEqualTo(testingId);
+    String enforceId = rollingOut.getStatus().getRollout().getPolicyId();
+    assertThat(enforceId).isGreaterThan(testingId);
 
     serveCurrentConfigMap();
-    String enforceId = PolicyId.of(ENFORCE.getBytes(StandardCharsets.US_ASCII));
     MtaStsPolicy advanced = cluster.awaitPolicy("example",
         p -> enforceId.equals(p.getStatus().getPolicyId()));
     assertThat(advanced.getStatus().getDnsRecords().get(0).getValue())
