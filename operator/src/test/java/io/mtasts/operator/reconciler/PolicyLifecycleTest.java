@@ -161,7 +161,10 @@ class PolicyLifecycleTest {
   @Test
   void aResyncWithNothingToDoWritesNothing() throws Exception {
     createServed();
+    // the first verification's result is still something to do: wait until it is written
     cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.READY)
+        .map(c -> c.getStatus().equals("True")).orElse(false)
+        && p.getStatus().condition(ConditionTypes.VERIFIED)
         .map(c -> c.getStatus().equals("True")).orElse(false));
     cluster.api.clearRequests();
 
