@@ -14,6 +14,8 @@ import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.policy.StsRecord;
+import io.mtasts.operator.reconciler.DomainVerifier;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
@@ -88,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
             // the in-cluster probe of the demo: a real HTTPS GET of the local policy server
             .probe(new HttpServedPolicyProbe(Duration.ofSeconds(2),
                 plan -> https.uri(WebServerConfig.POLICY_PATH), ca.clientSslContext()))
-            .verifier(localVerifier(dns, https, caFile)::verify)
+            .verifier(publishingFirst(dns, localVerifier(dns, https, caFile)))
             .mailHosts(new MailHostsLookup(localSettings(dns, https, caFile))::lookup)
             .serverSideApply(false)
             .exitOnStopLeading(false)
@@ -136,12 +138,13 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * What a user would publish before applying, taken from the rendered plan: the TXT records,
-   * the policy host and MX hosts (all on 127.0.0.1 here).
+   * What a user would publish before applying, taken from the rendered plan: the TLS-RPT
+   * record, the policy host and MX hosts (all on 127.0.0.1 here). The {@code _mta-sts} record
+   * waits for the id the operator allocates and advertises.
    */
   private static void publishRecords(LocalDnsServer dns, MtaStsPolicy policy) {
     PolicyPlan plan = PolicyPlan.of(policy, demoConfig().planSettings());
-    plan.dnsRecords(plan.policyId()).forEach(r -> dns.addTxt(r.name(), r.value()));
+    plan.dnsRecords(null).forEach(r -> dns.addTxt(r.name(), r.value()));
     dns.addAddress(plan.policyHost(), "127.0.0.1");
     int preference = 10;
     for (var pattern : plan.policy().mx()) {
@@ -150,6 +153,21 @@ public final class DemoCommand implements Callable<Integer> {
       dns.addAddress(host, "127.0.0.1");
       preference += 10;
     }
+  }
+
+  /**
+   * Plays the user who publishes the {@code _mta-sts} record of status.dnsRecords as soon as an
+   * id is advertised: each verification, which expects the advertised id, finds it published.
+   */
+  private static DomainVerifier publishingFirst(LocalDnsServer dns, Verifier verifier) {
+    return (domain, expected) -> {
+      expected.id().ifPresent(id -> {
+        String name = StsRecord.dnsName(domain);
+        dns.removeAll(name);
+        dns.addTxt(name, new StsRecord(id).render());
+      });
+      return verifier.verify(domain, expected);
+    };
   }
 
   private static Verifier localVerifier(LocalDnsServer dns, LocalHttpsServer https, Path caFile) {

@@ -33,7 +33,7 @@ class DemoCommandTest {
         .contains("type: \"Ready\"")
         .containsPattern("PASS +StsTxtRecord")
         .containsPattern("PASS +PolicyContent")
-        .containsPattern("_mta-sts\\.example\\.com\\. TXT \"v=STSv1; id=[a-z2-7]{20}\"");
+        .containsPattern("_mta-sts\\.example\\.com\\. TXT \"v=STSv1; id=[0-9]{14}[a-z2-7]{6}\"");
   }
 
   @Test

@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PlanSettings;
+import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.runtime.OperatorConfig;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,17 @@ public final class RenderCommand implements Callable<Integer> {
   static final String PLACEHOLDER_UID = "00000000-0000-0000-0000-000000000000";
 
   static final String DEFAULT_NAMESPACE = "default";
+
+  /**
+   * How ids are assigned, under the id {@code render} shows: it cannot know the ids a resource
+   * in a cluster already had, so it shows what a new resource would be allocated now.
+   */
+  static final String ID_NOTE = "# Policy ids are allocated, not derived from the policy: the"
+      + " allocation time (UTC, yyyyMMddHHmmss)\n"
+      + "# and 6 characters of the policy's SHA-256. This is the id a new resource would get"
+      + " now; every later\n"
+      + "# change gets a new, later id, never one used before. Publish the id in the"
+      + " resource's status.dnsRecords.\n";
 
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -104,6 +117,9 @@ public final class RenderCommand implements Callable<Integer> {
 
   /** Standard input, replaceable so that tests need not swap {@link System#in}. */
   InputStream stdin = System.in;
+
+  /** The time a new resource's policy id is allocated at; replaceable by tests. */
+  Clock clock = Clock.systemUTC();
 
   /** A valid resource and where it came from. */
   @Override
@@ -213,7 +229,7 @@ public final class RenderCommand implements Callable<Integer> {
     if (placeholder) {
       policy.getMetadata().setUid(PLACEHOLDER_UID);
     }
-    PolicyPlan plan = PolicyPlan.of(policy, settings);
+    PolicyPlan plan = PolicyPlan.of(policy, settings, PolicyIds.forNewResource(clock.instant()));
     String label = MtaStsPolicyDecoder.label(source.document()) + " (" + source.document().where() + ")";
     List<String> parts = new ArrayList<>();
     if (only == null || only == Part.POLICY) {
@@ -234,7 +250,7 @@ public final class RenderCommand implements Callable<Integer> {
     // absolute names (trailing dot), so the lines can go into a zone file as they are
     int width = records.stream().mapToInt(r -> r.name().length() + 1).max().orElse(0);
     StringBuilder text = new StringBuilder("# DNS records to publish for " + label
-        + ", with policy id " + plan.policyId() + "\n");
+        + ", with policy id " + plan.policyId() + "\n" + ID_NOTE);
     for (PolicyPlan.DnsRecordValue record : records) {
       text.append(String.format(Locale.ROOT, "%-" + width + "s  TXT  %s%n", record.name() + ".",
           TxtRecordText.quoted(record.value())));
@@ -246,6 +262,10 @@ public final class RenderCommand implements Callable<Integer> {
     List<HasMetadata> children = DesiredChildren.of(plan);
     StringBuilder text = new StringBuilder("# Objects the operator creates for " + label
         + " in namespace " + plan.namespace() + "\n");
+    text.append("# The pod template's checksum")
+        .append(plan.externalDns() ? " and the DNSEndpoint's record" : "")
+        .append(" carry the policy id a new resource would be allocated now (")
+        .append(plan.policyId()).append(")\n");
     if (placeholderUid) {
       text.append("# metadata.uid is not set, so ownerReferences carry the placeholder uid ")
           .append(PLACEHOLDER_UID).append("; the API server assigns the real one\n");

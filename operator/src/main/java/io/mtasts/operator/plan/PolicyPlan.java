@@ -11,6 +11,7 @@ import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.policy.StsRecord;
 import io.mtasts.operator.policy.TlsRptRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Everything derived from one valid custom resource and the operator's settings: the policy
- * bytes, its id, the DNS records and the values of every child. The dependents read from it, so
+ * bytes, the id {@link PolicyIds} decides for them, the DNS records and the values of every
+ * child. The dependents read from it, so
  * each derived value is computed in one place.
  */
 public record PolicyPlan(
@@ -55,24 +57,35 @@ public record PolicyPlan(
     }
   }
 
-  /** Validates the spec and, when it has no problems, builds its plan. */
-  public static Validated validate(MtaStsPolicy primary, PlanSettings settings) {
+  /**
+   * Validates the spec and, when it has no problems, builds its plan, with the policy id
+   * {@code ids} decides for its bytes.
+   */
+  public static Validated validate(MtaStsPolicy primary, PlanSettings settings, PolicyIds ids) {
     List<String> problems = SpecValidator.problems(primary.getSpec(), settings);
     return new Validated(problems,
-        problems.isEmpty() ? Optional.of(build(primary, settings)) : Optional.empty());
+        problems.isEmpty() ? Optional.of(build(primary, settings, ids)) : Optional.empty());
   }
 
   /**
    * Builds the plan of a spec already known to be valid; an invalid one is a programming error
    * here.
    */
-  public static PolicyPlan of(MtaStsPolicy primary, PlanSettings settings) {
-    Validated validated = validate(primary, settings);
+  public static PolicyPlan of(MtaStsPolicy primary, PlanSettings settings, PolicyIds ids) {
+    Validated validated = validate(primary, settings, ids);
     return validated.plan().orElseThrow(
         () -> new IllegalArgumentException("invalid spec: " + validated.problems()));
   }
 
-  private static PolicyPlan build(MtaStsPolicy primary, PlanSettings settings) {
+  /**
+   * The plan of a resource that has no status and no children yet, with the id it would be
+   * allocated now.
+   */
+  public static PolicyPlan of(MtaStsPolicy primary, PlanSettings settings) {
+    return of(primary, settings, PolicyIds.forNewResource(Instant.now()));
+  }
+
+  private static PolicyPlan build(MtaStsPolicy primary, PlanSettings settings, PolicyIds ids) {
     MtaStsPolicySpec spec = primary.getSpec();
     Policy policy = new Policy(
         Mode.fromToken(spec.effectiveMode().value()).orElseThrow(),
@@ -103,7 +116,7 @@ public record PolicyPlan(
         ? server.getImage() : settings.webServerImage();
     ResourceRequirements resources = server != null && server.getResources() != null
         ? server.getResources() : null;
-    String id = policy.id();
+    String id = ids.decide(bytes).id();
     String checksum = PolicyId.of(
         (id + "\n" + webServerConfig).getBytes(StandardCharsets.UTF_8));
     return new PolicyPlan(

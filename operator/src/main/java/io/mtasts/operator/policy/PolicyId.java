@@ -4,12 +4,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The policy id: the first 20 characters of the lower-case RFC 4648 base32 encoding of the
- * SHA-256 digest of the canonical policy bytes.
+ * A digest of bytes: the first 20 characters of the lower-case RFC 4648 base32 encoding of their
+ * SHA-256 (100 bits). The alphabet {@code a-z2-7} keeps it within the TXT record's 1 to 32
+ * letters or digits.
  *
- * <p>It depends on nothing but the bytes, so every replica and every restart computes the same
- * id, and any change of the served bytes changes it (100 bits of the digest). The alphabet
- * {@code a-z2-7} keeps it within the TXT record's 1 to 32 letters or digits.
+ * <p>It depends on nothing but the bytes, which is why it is not the advertised policy id on its
+ * own: the operator allocates ids so that one is never reused for other bytes, and uses this
+ * digest only as part of an id, in child names and in checksums.
  */
 public final class PolicyId {
 

@@ -1,6 +1,7 @@
 package io.mtasts.operator.reconciler;
 
 import io.fabric8.certmanager.api.model.v1.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,7 +25,9 @@ import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
 import io.mtasts.operator.plan.ChildKind;
+import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.policy.PolicyParser;
 import io.mtasts.operator.reconciler.dependent.PolicyCertificateDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyConfigMapDependent;
@@ -43,7 +46,6 @@ import io.mtasts.operator.verify.Expectations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -94,6 +96,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
 
   private static final Logger LOG = LoggerFactory.getLogger(MtaStsPolicyReconciler.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  /** How soon the reconcile that writes a newly allocated id's policy follows its status write. */
+  private static final Duration ID_WRITTEN_RECHECK = Duration.ofMillis(10);
 
   private final ReconcilerSettings settings;
   private final ServedPolicyProbe probe;
@@ -108,7 +112,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final ChildRefusals refusals;
   private final MxGuard mxGuard;
   private final DomainClaims domainClaims = new DomainClaims();
-  private volatile Instant lastPrune = Instant.EPOCH;
+  private volatile DeletedPolicyPruner pruner;
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
@@ -136,11 +140,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public List<EventSource<?, MtaStsPolicy>> prepareEventSources(
       EventSourceContext<MtaStsPolicy> context) {
+    var cache = context.getPrimaryCache();
+    pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications,
+        metrics, refusalBackoff);
     return List.of(verificationDone, domainClaims.eventSource(context));
   }
 
   @Override
   public void close() {
+    if (pruner != null) {
+      pruner.close();
+    }
     verifications.close();
   }
 
@@ -176,7 +186,14 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     T result = change.apply(new StatusAggregator(status, conditions));
     status.setConditions(conditions.toList());
     if (!status.equals(before)) {
-      writeStatus(policy, status, context);
+      MtaStsPolicy written = writeStatus(policy, status, context);
+      if (status.getRollout() != null && (written.getStatus() == null
+          || written.getStatus().getRollout() == null)) {
+        // without status.rollout every reconcile would allocate another id and never roll out
+        throw new IllegalStateException("the API server dropped status.rollout: the"
+            + " MtaStsPolicy CRD in the cluster is older than the operator; apply"
+            + " crds/mtastspolicies.mtasts.io-v1.yml");
+      }
       events.recordTransitions(policy, before == null ? null : before.getConditions(),
           status.getConditions());
     }
@@ -194,7 +211,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
    * would start from the informer's older copy, write the same status again and repeat its Events
    * (and, with JSON patches, apply a list insertion twice).
    */
-  private static void writeStatus(
+  private static MtaStsPolicy writeStatus(
       MtaStsPolicy policy, MtaStsPolicyStatus status, Context<MtaStsPolicy> context) {
     boolean ssa = context.getControllerConfiguration().getConfigurationService()
         .useSSAToPatchPrimaryResource();
@@ -205,11 +222,11 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           .withNamespace(policy.getMetadata().getNamespace())
           .build());
       applied.setStatus(status);
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
+      return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
     } else {
       // a whole replacement: API servers without server-side apply (the mock server of tests and
       // the demo) merge lists of a merge patch instead of replacing them
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
+      return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
         p.setStatus(status);
         return p;
       });
@@ -251,7 +268,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     }
     report.notPaused(PAUSED_ANNOTATION, pause.value());
 
-    PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan());
+    PolicyIds ids = PolicyIds.of(policy.getStatus(), livePolicy(context), clock.instant());
+    PolicyPlan.Validated validated = PolicyPlan.validate(policy, settings.plan(), ids);
     if (validated.plan().isEmpty()) {
       LOG.info("{}: invalid spec, children left unchanged: {}", name, validated.problems());
       report.invalidSpec(validated.problems());
@@ -277,6 +295,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       LOG.info("{}: conflict: {}", name, conflict.get());
       report.conflict(conflict.get());
       return Outcome.after(settings.rolloutRecheck());
+    }
+
+    PolicyIds.Decision id = ids.decide(plan.policyBytes());
+    if (id.isNew()) {
+      // the id goes to status before the bytes go anywhere, so a restart or another leader
+      // rolls them out under the same id; the workflow follows in the next reconcile
+      LOG.info("{}: allocated policy id {} for the changed policy (advertised: {})", name,
+          id.id(), report.status().getPolicyId());
+      report.idAllocated(plan, id.allocation().get());
+      report.ready(plan);
+      return Outcome.after(ID_WRITTEN_RECHECK);
     }
 
     new ReconcileScope(plan, probe, crds).putInto(context);
@@ -318,6 +347,13 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
   }
 
+  /** The policy text in the web server's ConfigMap as cached, if it exists. */
+  private static Optional<String> livePolicy(Context<MtaStsPolicy> context) {
+    return context.getSecondaryResource(ConfigMap.class)
+        .map(ConfigMap::getData)
+        .map(data -> data.get(WebServerConfig.POLICY_KEY));
+  }
+
   /**
    * The kinds of children this plan has in this cluster: those it asks for, of an optional API
    * only when that API is installed.
@@ -347,7 +383,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, PolicyPlan plan, Context<MtaStsPolicy> context,
       StatusAggregator report) {
     ResourceID id = ResourceID.fromResource(policy);
-    pruneDeleted(context);
     if (!policy.getSpec().effectiveVerificationEnabled()) {
       report.verificationDisabled();
       return Optional.empty();
@@ -391,18 +426,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         ? KubeDuration.parse(verification.getInterval()) : settings.verifyInterval();
   }
 
-  /** Drops verification results and gauges of deleted policies, at most once a minute. */
-  private void pruneDeleted(Context<MtaStsPolicy> context) {
-    Instant now = clock.instant();
-    if (Duration.between(lastPrune, now).compareTo(Duration.ofMinutes(1)) < 0) {
-      return;
-    }
-    lastPrune = now;
-    var cache = context.getPrimaryCache();
-    verifications.retainOnly(id -> cache.get(id).isPresent());
-    metrics.retainOnly(id -> cache.get(id).isPresent());
-    refusalBackoff.retainOnly(id -> cache.get(id).isPresent());
-  }
 
   @Override
   public ErrorStatusUpdateControl<MtaStsPolicy> updateErrorStatus(

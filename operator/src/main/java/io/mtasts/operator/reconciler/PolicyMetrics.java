@@ -33,11 +33,16 @@ public final class PolicyMetrics {
 
   /** The values of one policy's gauges, read at scrape time. */
   private static final class PolicyGauges {
+    final String domain;
     final Map<CheckName, Double> results = new EnumMap<>(CheckName.class);
     volatile Instant certificateNotAfter;
     volatile Instant lastSuccess;
     volatile double uncoveredMx = Double.NaN;
     final List<Meter> meters = new ArrayList<>();
+
+    PolicyGauges(String domain) {
+      this.domain = domain;
+    }
   }
 
   private final MeterRegistry registry;
@@ -71,7 +76,17 @@ public final class PolicyMetrics {
   }
 
   public void record(ResourceID id, VerificationReport report) {
-    PolicyGauges gauges = byPolicy.computeIfAbsent(id, k -> register(k, report.domain()));
+    // a policy whose domain changed gets new series: the old domain's would go on reporting
+    // results that are not its own
+    PolicyGauges gauges = byPolicy.compute(id, (k, existing) -> {
+      if (existing != null && existing.domain.equals(report.domain())) {
+        return existing;
+      }
+      if (existing != null) {
+        existing.meters.forEach(registry::remove);
+      }
+      return register(k, report.domain());
+    });
     synchronized (gauges.results) {
       for (CheckOutcome c : report.checks()) {
         gauges.results.put(c.name(), value(c.result()));
@@ -85,7 +100,7 @@ public final class PolicyMetrics {
   }
 
   private PolicyGauges register(ResourceID id, String domain) {
-    PolicyGauges g = new PolicyGauges();
+    PolicyGauges g = new PolicyGauges(domain);
     Tags tags = Tags.of("namespace", id.getNamespace().orElse(""), "name", id.getName(),
         "domain", domain);
     for (CheckName check : CheckName.values()) {

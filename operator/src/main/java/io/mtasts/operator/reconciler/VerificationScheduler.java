@@ -76,20 +76,34 @@ public final class VerificationScheduler implements AutoCloseable {
 
   private void run(ResourceID id, Object key, String domain, Expectations expected,
       Duration interval) {
+    boolean finished = false;
     try {
       VerificationReport report = verifier.verify(domain, expected);
-      Instant finished = clock.instant();
+      Instant at = clock.instant();
       long jitterMillis = (long) (interval.toMillis() * JITTER
           * (ThreadLocalRandom.current().nextDouble() * 2 - 1));
-      outcomes.put(id, new Outcome(key, report, finished,
-          finished.plus(interval).plusMillis(jitterMillis)));
-      running.remove(id);
-      onDone.accept(id);
+      // recorded before the policy stops counting as running, so no second one starts between
+      outcomes.put(id, new Outcome(key, report, at, at.plus(interval).plusMillis(jitterMillis)));
+      finished = true;
     } catch (RuntimeException e) {
       // no reconcile is asked for, so a verifier bug cannot spin; the interval retries it
-      running.remove(id);
       LOG.warn("Verification of {} failed unexpectedly: {}", domain, e.toString());
+    } catch (Error e) {
+      // an Error is left to the thread pool and the JVM; only the running mark is ours to undo
+      LOG.error("Verification of {} failed with {}", domain, e.toString());
+      throw e;
+    } finally {
+      // whatever happened, the policy is no longer running, or it would never be verified again
+      running.remove(id);
     }
+    if (finished) {
+      onDone.accept(id);
+    }
+  }
+
+  /** Whether a verification of the policy is running now. */
+  public boolean isRunning(ResourceID id) {
+    return running.containsKey(id);
   }
 
   /** Forgets the policies that no longer exist. */

@@ -17,9 +17,14 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.mtasts.operator.runtime.OperatorRuntime;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -108,6 +113,8 @@ class OperatorDeploymentTest {
         entry("MTASTS_LEASE_NAMESPACE", NAMESPACE),
         entry("MTASTS_LEASE_NAME", "mta-sts-operator"),
         entry("MTASTS_HTTP_PORT", "8080"),
+        entry("MTASTS_HTTP_ADDRESS", "0.0.0.0"),
+        entry("MTASTS_CLUSTER_DOMAIN", "cluster.local"),
         entry("MTASTS_WEB_SERVER_IMAGE", "nginxinc/nginx-unprivileged:1.29-alpine"),
         entry("MTASTS_INGRESS_CLASS", ""),
         entry("MTASTS_DEFAULT_ISSUER", ""),
@@ -134,6 +141,8 @@ class OperatorDeploymentTest {
         entry("MTASTS_LEASE_NAMESPACE", NAMESPACE),
         entry("MTASTS_LEASE_NAME", "mail-policies-leader"),
         entry("MTASTS_HTTP_PORT", "9090"),
+        entry("MTASTS_HTTP_ADDRESS", "10.1.2.3"),
+        entry("MTASTS_CLUSTER_DOMAIN", "k8s.example.internal"),
         entry("MTASTS_WEB_SERVER_IMAGE", "registry.example.com/mirror/nginx-unprivileged:1.29-alpine"),
         entry("MTASTS_INGRESS_CLASS", "nginx-public"),
         entry("MTASTS_DEFAULT_ISSUER", "ClusterIssuer/letsencrypt"),
@@ -161,6 +170,25 @@ class OperatorDeploymentTest {
         .getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(60);
     assertThat(renderingError("terminationGracePeriodSeconds=5"))
         .contains("terminationGracePeriodSeconds");
+  }
+
+  @Test
+  void everyVariableTheReadmeSaysTheChartSetsIsSet() throws Exception {
+    String readme = Files.readString(Path.of(System.getProperty("mtasts.repoRoot"),
+        "README.md"));
+    String section = readme.substring(readme.indexOf("## Configuration reference"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    Set<String> documented = new TreeSet<>();
+    Matcher name = Pattern.compile("`((?:MTASTS|POD)_[A-Z_]+)`").matcher(section);
+    while (name.find()) {
+      documented.add(name.group(1));
+    }
+    // the every-knob values configure a CA bundle, without which MTASTS_CA_FILE stays unset
+    Set<String> set = operatorContainer(render(OperatorChart.everyKnobValues())).getEnv().stream()
+        .map(EnvVar::getName).collect(Collectors.toSet());
+
+    assertThat(documented).contains("MTASTS_CLUSTER_DOMAIN", "MTASTS_HTTP_ADDRESS", "POD_NAME");
+    assertThat(set).containsAll(documented);
   }
 
   @Test

@@ -60,12 +60,14 @@ class RenderCommandTest {
   }
 
   @Test
-  void dnsPartListsTheTxtRecordsWithTheIdOfTheRenderedPolicy() throws IOException {
+  void dnsPartListsTheTxtRecordsWithTheIdANewResourceWouldBeAllocatedNow() throws IOException {
     String cr = file("rpt.yaml", BASIC + """
           tlsRpt:
             rua: ["mailto:tls-reports@example.com", "https://reports.example.com/tlsrpt"]
         """);
-    String id = PolicyId.of(BASIC_POLICY.getBytes(StandardCharsets.US_ASCII));
+    // the run's clock says 2026-03-01T12:00:00Z; then 6 characters of the policy's digest
+    String id = "20260301120000"
+        + PolicyId.of(BASIC_POLICY.getBytes(StandardCharsets.US_ASCII)).substring(0, 6);
 
     RenderRun run = RenderRun.of("-f", cr, "--only", "dns");
 
@@ -73,6 +75,12 @@ class RenderCommandTest {
     assertThat(run.out().lines().toList()).containsExactly(
         "# DNS records to publish for MtaStsPolicy example-com (" + cr + ":1), with policy id "
             + id,
+        "# Policy ids are allocated, not derived from the policy: the allocation time (UTC,"
+            + " yyyyMMddHHmmss)",
+        "# and 6 characters of the policy's SHA-256. This is the id a new resource would get"
+            + " now; every later",
+        "# change gets a new, later id, never one used before. Publish the id in the resource's"
+            + " status.dnsRecords.",
         "_mta-sts.example.com.    TXT  \"v=STSv1; id=" + id + "\"",
         "_smtp._tls.example.com.  TXT  \"v=TLSRPTv1; rua=mailto:tls-reports@example.com,"
             + "https://reports.example.com/tlsrpt\"");
@@ -86,10 +94,41 @@ class RenderCommandTest {
     String first = RenderRun.of("-f", one, "--only", "dns").out();
     String second = RenderRun.of("-f", two, "--only", "dns").out();
 
-    assertThat(first.lines().skip(1).findFirst()).isNotEqualTo(
-        second.lines().skip(1).findFirst());
-    assertThat(second).contains("id=" + PolicyId.of(
-        BASIC_POLICY.replace("testing", "enforce").getBytes(StandardCharsets.US_ASCII)));
+    assertThat(txtLine(first)).isNotEqualTo(txtLine(second));
+    assertThat(second).contains("id=20260301120000" + PolicyId.of(
+        BASIC_POLICY.replace("testing", "enforce").getBytes(StandardCharsets.US_ASCII))
+        .substring(0, 6));
+  }
+
+  private static String txtLine(String out) {
+    return out.lines().filter(l -> l.startsWith("_mta-sts.")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theIdIsTheTimeOfTheRunSoARenderLaterShowsALaterId() throws IOException {
+    String cr = file("basic.yaml", BASIC);
+
+    String now = txtLine(RenderRun.of("-f", cr, "--only", "dns").out());
+    String inAMinute = txtLine(RenderRun.at(RenderRun.NOW.plusSeconds(60), "-f", cr, "--only",
+        "dns").out());
+
+    assertThat(now).contains("id=20260301120000");
+    assertThat(inAMinute).contains("id=20260301120100");
+  }
+
+  @Test
+  void objectsPartSaysWhichIdTheChecksumAndTheDnsEndpointCarry() throws IOException {
+    String cr = file("edns.yaml", BASIC + """
+          dns:
+            externalDns: true
+        """);
+    String id = "20260301120000"
+        + PolicyId.of(BASIC_POLICY.getBytes(StandardCharsets.US_ASCII)).substring(0, 6);
+
+    RenderRun run = RenderRun.of("-f", cr, "--only", "objects");
+
+    assertThat(run.out()).contains("# The pod template's checksum and the DNSEndpoint's record"
+        + " carry the policy id a new resource would be allocated now (" + id + ")\n");
   }
 
   @Test
@@ -150,7 +189,7 @@ class RenderCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out().lines().filter(l -> l.startsWith("# ") && !l.startsWith("# metadata")
-        && !l.startsWith("# Generated")).map(l -> l.substring(0, l.indexOf(" MtaStsPolicy"))))
+        && !l.startsWith("# Generated") && l.contains(" MtaStsPolicy")).map(l -> l.substring(0, l.indexOf(" MtaStsPolicy"))))
         .containsExactly("# Policy of", "# DNS records to publish for",
             "# Objects the operator creates for");
     assertThat(run.out()).contains(BASIC_POLICY);
@@ -270,7 +309,8 @@ class RenderCommandTest {
           dns:
             externalDns: true
         """);
-    String id = PolicyId.of(BASIC_POLICY.getBytes(StandardCharsets.US_ASCII));
+    String id = "20260301120000"
+        + PolicyId.of(BASIC_POLICY.getBytes(StandardCharsets.US_ASCII)).substring(0, 6);
 
     RenderRun run = RenderRun.of("-f", cr, "--only", "objects");
 

@@ -103,8 +103,8 @@ class PolicyLifecycleE2E {
     assertThat(rolling.getMetadata().getGeneration()).isEqualTo(1L);
 
     serveCurrentConfigMap();
-    String testingId = PolicyId.of(TESTING.getBytes(StandardCharsets.US_ASCII));
-    cluster.awaitPolicy("example", p -> testingId.equals(p.getStatus().getPolicyId()));
+    String testingId = cluster.awaitPolicy("example", p -> p.getStatus().getPolicyId() != null
+        && TESTING.equals(p.getStatus().getPolicy())).getStatus().getPolicyId();
 
     Deployment before = cluster.child(Deployment.class, CHILD);
     MtaStsPolicy edit = cluster.get("example");
@@ -126,9 +126,10 @@ class PolicyLifecycleE2E {
         .condition(ConditionTypes.POLICY_SERVED).map(c -> c.getReason().equals("RollingOut"))
         .orElse(false));
     assertThat(rollingOut.getStatus().getPolicyId()).isEqualTo(testingId);
+    String enforceId = rollingOut.getStatus().getRollout().getPolicyId();
+    assertThat(enforceId).isGreaterThan(testingId);
 
     serveCurrentConfigMap();
-    String enforceId = PolicyId.of(ENFORCE.getBytes(StandardCharsets.US_ASCII));
     MtaStsPolicy advanced = cluster.awaitPolicy("example",
         p -> enforceId.equals(p.getStatus().getPolicyId()));
     assertThat(advanced.getStatus().getDnsRecords().get(0).getValue())

@@ -27,7 +27,8 @@ class TenantLimitsTest {
   }
 
   private static List<String> problems(MtaStsPolicy p, PlanSettings settings) {
-    return PolicyPlan.validate(p, settings).problems();
+    return PolicyPlan.validate(p, settings, PolicyIds.forNewResource(java.time.Instant.now()))
+        .problems();
   }
 
   private static MtaStsPolicy withImage(String image) {
@@ -68,7 +69,8 @@ class TenantLimitsTest {
             + " the operator's settings; allowed: " + PlanSettings.DEFAULT_WEB_SERVER_IMAGE
             + ", or omit it for the default");
     assertThat(PolicyPlan.validate(withImage("attacker.example/miner:latest"),
-        PlanSettings.defaults()).plan()).isEmpty();
+        PlanSettings.defaults(), PolicyIds.forNewResource(java.time.Instant.now())).plan())
+        .isEmpty();
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.ProbeDouble;
 import io.mtasts.operator.testing.VerifierDouble;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +46,7 @@ final class OperatorHarness implements AutoCloseable {
   private boolean tlsSecrets = true;
   private LocalCertificateAuthority ca;
   private OperatorRuntime runtime;
+  private Clock clock = Clock.systemUTC();
 
   OperatorHarness() {
     api.installPolicyCrd(client);
@@ -61,11 +63,18 @@ final class OperatorHarness implements AutoCloseable {
     return this;
   }
 
+  /** The operator's clock, for instance one that stands still. */
+  OperatorHarness clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
   OperatorHarness start() throws Exception {
     runtime = OperatorRuntime.builder(OperatorConfig.from(Map.of(), settings))
         .client(api.newClient())
         .probe(probe)
         .verifier(verifier)
+        .clock(clock)
         .serverSideApply(false)
         .exitOnStopLeading(false)
         .build()

@@ -116,11 +116,13 @@ class OptionalApisTest {
 
     cluster.completeRollout(CHILD);
     DNSEndpoint endpoint = cluster.awaitChild(DNSEndpoint.class, CHILD, x -> true);
+    String testingId = cluster.awaitPolicy("example",
+        p -> p.getStatus().getPolicyId() != null).getStatus().getPolicyId();
     assertThat(endpoint.getSpec().getEndpoints()).extracting(DNSEndpoint.Endpoint::getDnsName,
             e -> e.getTargets().get(0))
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("_mta-sts.example.com",
-                "v=STSv1; id=" + PolicyLifecycleTest.TESTING_ID),
+                "v=STSv1; id=" + testingId),
             org.assertj.core.groups.Tuple.tuple("_smtp._tls.example.com",
                 "v=TLSRPTv1; rua=mailto:tls@example.com"));
 
@@ -131,10 +133,12 @@ class OptionalApisTest {
     cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)
         .map(c -> c.getReason().equals("RollingOut")).orElse(false));
     assertThat(cluster.child(DNSEndpoint.class, CHILD).getSpec().getEndpoints().get(0)
-        .getTargets()).containsExactly("v=STSv1; id=" + PolicyLifecycleTest.TESTING_ID);
+        .getTargets()).containsExactly("v=STSv1; id=" + testingId);
+    String enforceId = cluster.get("example").getStatus().getRollout().getPolicyId();
+    assertThat(enforceId).isNotEqualTo(testingId);
     cluster.completeRollout(CHILD);
     cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
-        .getTargets().get(0).equals("v=STSv1; id=" + PolicyLifecycleTest.ENFORCE_ID));
+        .getTargets().get(0).equals("v=STSv1; id=" + enforceId));
 
     cluster.edit("example", p -> p.getSpec().getDns().setExternalDns(false));
     org.awaitility.Awaitility.await().atMost(OperatorHarness.TIMEOUT)

@@ -15,7 +15,6 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.localserver.LocalApiServer.ApiRequest;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PlanSettings;
-import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.testing.Policies;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,8 +30,6 @@ class PolicyLifecycleTest {
       "version: STSv1\r\nmode: testing\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
   static final String ENFORCE_POLICY =
       "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
-  static final String TESTING_ID = PolicyId.of(TESTING_POLICY.getBytes(StandardCharsets.US_ASCII));
-  static final String ENFORCE_ID = PolicyId.of(ENFORCE_POLICY.getBytes(StandardCharsets.US_ASCII));
   static final String CHILD = "mta-sts-example";
 
   private OperatorHarness cluster;
@@ -53,7 +50,13 @@ class PolicyLifecycleTest {
     cluster.create(Policies.basic("example", "example.com"));
     cluster.awaitChild(Deployment.class, CHILD, x -> true);
     cluster.completeRollout(CHILD);
-    return cluster.awaitPolicy("example", p -> TESTING_ID.equals(p.getStatus().getPolicyId()));
+    return cluster.awaitPolicy("example", p -> advertises(p, TESTING_POLICY));
+  }
+
+  /** Whether status advertises an id for exactly {@code policy}. */
+  static boolean advertises(MtaStsPolicy p, String policy) {
+    return p.getStatus() != null && p.getStatus().getPolicyId() != null
+        && policy.equals(p.getStatus().getPolicy());
   }
 
   @Test
@@ -100,13 +103,14 @@ class PolicyLifecycleTest {
 
     cluster.completeRollout(CHILD);
 
-    MtaStsPolicy served = cluster.awaitPolicy("example",
-        p -> TESTING_ID.equals(p.getStatus().getPolicyId()));
-    assertThat(served.getStatus().getPolicy()).isEqualTo(TESTING_POLICY);
+    MtaStsPolicy served = cluster.awaitPolicy("example", p -> advertises(p, TESTING_POLICY));
+    String testingId = served.getStatus().getPolicyId();
+    assertThat(testingId).isEqualTo(served.getStatus().getRollout().getPolicyId())
+        .matches("[0-9]{14}[a-z2-7]{6}");
     assertThat(served.getStatus().getPolicyUrl())
         .isEqualTo("https://mta-sts.example.com/.well-known/mta-sts.txt");
     assertThat(served.getStatus().getDnsRecords()).containsExactly(
-        new DnsRecord("_mta-sts.example.com", "TXT", "v=STSv1; id=" + TESTING_ID));
+        new DnsRecord("_mta-sts.example.com", "TXT", "v=STSv1; id=" + testingId));
     assertThat(served.getStatus().condition(ConditionTypes.READY).orElseThrow().getStatus())
         .isEqualTo("True");
     assertThat(served.getStatus().getObservedGeneration())
@@ -115,7 +119,7 @@ class PolicyLifecycleTest {
 
   @Test
   void specChangeRollsThePodsButKeepsTheOldIdUntilTheNewBytesAreServed() {
-    createServed();
+    String testingId = createServed().getStatus().getPolicyId();
     String oldChecksum = cluster.child(Deployment.class, CHILD).getSpec().getTemplate()
         .getMetadata().getAnnotations().get(DesiredChildren.CHECKSUM_ANNOTATION);
 
@@ -130,33 +134,39 @@ class PolicyLifecycleTest {
     MtaStsPolicy rolling = cluster.awaitPolicy("example",
         p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)
             .map(c -> c.getReason().equals("RollingOut")).orElse(false));
-    assertThat(rolling.getStatus().getPolicyId()).isEqualTo(TESTING_ID);
+    assertThat(rolling.getStatus().getPolicyId()).isEqualTo(testingId);
     assertThat(rolling.getStatus().getPolicy()).isEqualTo(TESTING_POLICY);
-    assertThat(rolling.getStatus().getDnsRecords().get(0).getValue()).endsWith(TESTING_ID);
+    assertThat(rolling.getStatus().getDnsRecords().get(0).getValue()).endsWith(testingId);
     assertThat(rolling.getStatus().condition(ConditionTypes.POLICY_SERVED).orElseThrow()
-        .getMessage()).contains("policy id " + TESTING_ID + " stays advertised");
+        .getMessage()).contains("policy id " + testingId + " stays advertised");
+    // the id the new bytes will be advertised under is allocated, later than the old one
+    String enforceId = rolling.getStatus().getRollout().getPolicyId();
+    assertThat(enforceId).isGreaterThan(testingId);
 
     // the pods are rolled out, but the web server still answers the old bytes
     cluster.markRolledOut(CHILD);
     cluster.probe.serve(CHILD, TESTING_POLICY.getBytes(StandardCharsets.US_ASCII));
     MtaStsPolicy stale = cluster.awaitPolicy("example",
         p -> p.getStatus().condition(ConditionTypes.POLICY_SERVED)
-            .map(c -> c.getMessage().contains("does not serve policy " + ENFORCE_ID))
+            .map(c -> c.getMessage().contains("does not serve policy " + enforceId))
             .orElse(false));
-    assertThat(stale.getStatus().getPolicyId()).isEqualTo(TESTING_ID);
+    assertThat(stale.getStatus().getPolicyId()).isEqualTo(testingId);
 
     cluster.completeRollout(CHILD);
     MtaStsPolicy advanced = cluster.awaitPolicy("example",
-        p -> ENFORCE_ID.equals(p.getStatus().getPolicyId()));
+        p -> enforceId.equals(p.getStatus().getPolicyId()));
     assertThat(advanced.getStatus().getPolicy()).isEqualTo(ENFORCE_POLICY);
     assertThat(advanced.getStatus().getDnsRecords().get(0).getValue())
-        .isEqualTo("v=STSv1; id=" + ENFORCE_ID);
+        .isEqualTo("v=STSv1; id=" + enforceId);
   }
 
   @Test
   void aResyncWithNothingToDoWritesNothing() throws Exception {
     createServed();
+    // the first verification's result is still something to do: wait until it is written
     cluster.awaitPolicy("example", p -> p.getStatus().condition(ConditionTypes.READY)
+        .map(c -> c.getStatus().equals("True")).orElse(false)
+        && p.getStatus().condition(ConditionTypes.VERIFIED)
         .map(c -> c.getStatus().equals("True")).orElse(false));
     // a reconcile still running when the operator stops may finish its write (shutdown lets it);
     // only the restarted operator's writes count, so start counting once the first is quiet
@@ -183,7 +193,7 @@ class PolicyLifecycleTest {
 
   @Test
   void anInvalidEditKeepsEveryChildAndTheServedPolicy() {
-    createServed();
+    String testingId = createServed().getStatus().getPolicyId();
     ConfigMap before = cluster.child(ConfigMap.class, CHILD);
 
     // the local API server has no schema validation, like a CRD applied without it
@@ -195,7 +205,7 @@ class PolicyLifecycleTest {
     assertThat(invalid.getStatus().condition(ConditionTypes.READY).orElseThrow().getMessage())
         .contains("spec.mx[0]")
         .contains("'*' is only allowed as the whole left-most label");
-    assertThat(invalid.getStatus().getPolicyId()).isEqualTo(TESTING_ID);
+    assertThat(invalid.getStatus().getPolicyId()).isEqualTo(testingId);
     assertThat(invalid.getStatus().getPolicy()).isEqualTo(TESTING_POLICY);
     ConfigMap after = cluster.child(ConfigMap.class, CHILD);
     assertThat(after.getData()).isEqualTo(before.getData());

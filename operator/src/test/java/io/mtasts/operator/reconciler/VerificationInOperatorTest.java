@@ -63,7 +63,7 @@ class VerificationInOperatorTest {
 
     cluster.verifier.set("example.com", CheckName.STS_TXT_RECORD, Result.FAIL,
         "_mta-sts.example.com has id abc but the policy served is "
-            + PolicyLifecycleTest.TESTING_ID + "; publish the record in status.dnsRecords");
+            + verified.getStatus().getPolicyId() + "; publish the record in status.dnsRecords");
 
     MtaStsPolicy failed = cluster.awaitPolicy("example",
         p -> condition(p, ConditionTypes.VERIFIED, "False"));
@@ -82,7 +82,7 @@ class VerificationInOperatorTest {
         .getResourceVersion()).isEqualTo(configMapVersion);
     assertThat(cluster.child(Deployment.class, "mta-sts-example").getMetadata()
         .getResourceVersion()).isEqualTo(deploymentVersion);
-    assertThat(failed.getStatus().getPolicyId()).isEqualTo(PolicyLifecycleTest.TESTING_ID);
+    assertThat(failed.getStatus().getPolicyId()).isEqualTo(verified.getStatus().getPolicyId());
 
     String metrics = cluster.runtime().meterRegistry().scrape();
     assertThat(metrics).containsPattern(

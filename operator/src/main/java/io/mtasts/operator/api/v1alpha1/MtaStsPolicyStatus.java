@@ -19,6 +19,7 @@ import java.util.Optional;
   "observedGeneration",
   "policyId",
   "policy",
+  "rollout",
   "policyUrl",
   "dnsRecords",
   "certificate",
@@ -35,6 +36,10 @@ public class MtaStsPolicyStatus {
 
   @JsonPropertyDescription("Exact policy file being served.")
   private String policy;
+
+  @JsonPropertyDescription("The id allocated last and the bytes it is for; differs from policyId"
+      + " while those bytes are rolling out.")
+  private PolicyRollout rollout;
 
   @JsonPropertyDescription("URL the policy is served at.")
   private String policyUrl;
@@ -84,6 +89,14 @@ public class MtaStsPolicyStatus {
     this.policy = policy;
   }
 
+  public PolicyRollout getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(PolicyRollout rollout) {
+    this.rollout = rollout;
+  }
+
   public String getPolicyUrl() {
     return policyUrl;
   }
@@ -130,6 +143,7 @@ public class MtaStsPolicyStatus {
         && Objects.equals(observedGeneration, other.observedGeneration)
         && Objects.equals(policyId, other.policyId)
         && Objects.equals(policy, other.policy)
+        && Objects.equals(rollout, other.rollout)
         && Objects.equals(policyUrl, other.policyUrl)
         && Objects.equals(dnsRecords, other.dnsRecords)
         && Objects.equals(certificate, other.certificate)
@@ -143,6 +157,7 @@ public class MtaStsPolicyStatus {
         observedGeneration,
         policyId,
         policy,
+        rollout,
         policyUrl,
         dnsRecords,
         certificate,
@@ -156,6 +171,8 @@ public class MtaStsPolicyStatus {
         + observedGeneration
         + ", policyId="
         + policyId
+        + ", rollout="
+        + rollout
         + ", policyUrl="
         + policyUrl
         + ", dnsRecords="

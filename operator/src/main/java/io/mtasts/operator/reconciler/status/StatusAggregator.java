@@ -7,6 +7,7 @@ import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.DnsRecord;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
+import io.mtasts.operator.api.v1alpha1.PolicyRollout;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.verify.VerificationReport;
 import java.time.Instant;
@@ -176,6 +177,17 @@ public final class StatusAggregator {
         .toList();
     // absent rather than empty, as the API server stores it
     status.setDnsRecords(records.isEmpty() ? null : records);
+  }
+
+  /**
+   * A new id was allocated for the plan's bytes. It is kept in status before the bytes are
+   * written anywhere, so every later reconcile, after a restart or on another leader too, rolls
+   * them out under this id; the advertised id stays until they are served.
+   */
+  public void idAllocated(PolicyPlan plan, PolicyRollout allocation) {
+    status.setRollout(allocation);
+    served(plan, Optional.of("policy id " + allocation.getPolicyId()
+        + " was allocated for the new policy, which the web server gets next"));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
+import io.mtasts.operator.api.v1alpha1.PolicyRollout;
 import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.testing.Policies;
@@ -96,6 +97,26 @@ class StatusAggregatorTest {
     assertThat(ready().getReason()).isEqualTo(ConditionReasons.ROLLING_OUT);
     assertThat(ready().getMessage()).isEqualTo("rolling out: 1 of 2 pods have the new policy;"
         + " policy id 20250101T000000 stays advertised until the new one is served");
+  }
+
+  @Test
+  void aNewIdIsKeptInStatusWhileTheAdvertisedIdAndItsRecordsStay() {
+    PolicyPlan plan = withExistingSecret();
+    status.setPolicyId("20250101120000abcdef");
+    PolicyRollout allocated = new PolicyRollout(plan.policyId(), "0123abcd",
+        "2026-01-01T10:00:00Z");
+
+    report.idAllocated(plan, allocated);
+    report.ready(plan);
+
+    assertThat(status.getRollout()).isEqualTo(allocated);
+    assertThat(status.getPolicyId()).isEqualTo("20250101120000abcdef");
+    assertThat(status.getDnsRecords()).extracting(DnsRecord::getValue)
+        .containsExactly("v=STSv1; id=20250101120000abcdef");
+    assertThat(ready().getReason()).isEqualTo(ConditionReasons.ROLLING_OUT);
+    assertThat(ready().getMessage()).isEqualTo("policy id " + plan.policyId() + " was allocated"
+        + " for the new policy, which the web server gets next; policy id 20250101120000abcdef"
+        + " stays advertised until the new one is served");
   }
 
   @Test
