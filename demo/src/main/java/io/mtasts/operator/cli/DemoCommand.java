@@ -13,7 +13,6 @@ import io.mtasts.operator.localserver.LocalHttpsServer;
 import io.mtasts.operator.api.v1alpha1.VerificationCheck;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.PolicyPlan;
-import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
@@ -86,9 +85,9 @@ public final class DemoCommand implements Callable<Integer> {
         DemoWorkloads workloads = new DemoWorkloads(client, NAMESPACE, https);
         OperatorRuntime operator = OperatorRuntime.builder(demoConfig())
             .client(api.newClient())
-            // the in-cluster probe of the demo: a real HTTPS GET of the local policy server
-            .probe(new HttpServedPolicyProbe(Duration.ofSeconds(2),
-                plan -> https.uri(WebServerConfig.POLICY_PATH), ca.clientSslContext()))
+            // the pods' endpoints are stand-ins (DemoWorkloads); each is asked through the one
+            // local policy server, with a real HTTPS GET
+            .probe(new LocalServerProbe(https, ca.clientSslContext()))
             .verifier(localVerifier(dns, https, caFile)::verify)
             .serverSideApply(false)
             .exitOnStopLeading(false)

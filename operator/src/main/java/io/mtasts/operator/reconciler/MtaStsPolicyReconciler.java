@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconci
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
@@ -31,6 +32,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyDnsEndpointDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyIngressDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
+import io.mtasts.operator.reconciler.status.NotServed;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
@@ -90,7 +92,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final ReconcilerSettings settings;
-  private final ServedPolicyProbe probe;
+  private final EndpointProbe probe;
   private final CrdPresence crds;
   private final PolicyEvents events;
   private final Clock clock;
@@ -102,7 +104,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
-      ServedPolicyProbe probe,
+      EndpointProbe probe,
       CrdPresence crds,
       PolicyEvents events,
       Clock clock,
@@ -122,7 +124,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public List<EventSource<?, MtaStsPolicy>> prepareEventSources(
       EventSourceContext<MtaStsPolicy> context) {
-    return List.of(verificationDone);
+    return List.of(verificationDone, ServedEndpointSlices.eventSource(context));
   }
 
   @Override
@@ -247,7 +249,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-    Optional<String> waiting = servedWaiting(result);
+    Optional<NotServed> waiting = servedWaiting(result);
     if (waiting.isEmpty() && !plan.policyId().equals(report.status().getPolicyId())) {
       LOG.info("{}: policy {} is served; advertising its id (was {})", name,
           plan.policyId(), report.status().getPolicyId());
@@ -275,12 +277,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   }
 
   /** Why the web server does not serve the plan's policy yet; empty when it does. */
-  private static Optional<String> servedWaiting(WorkflowReconcileResult result) {
+  private static Optional<NotServed> servedWaiting(WorkflowReconcileResult result) {
     return result.getNotReadyDependents().stream()
         .filter(d -> d instanceof PolicyDeploymentDependent)
         .findFirst()
-        .map(d -> result.getNotReadyDependentResult(d, String.class)
-            .orElse("the web server is not ready"));
+        .map(d -> result.getNotReadyDependentResult(d, NotServed.class)
+            .orElse(new NotServed(ConditionReasons.ROLLING_OUT, "the web server is not ready")));
   }
 
   /**

@@ -43,7 +43,8 @@ public record OperatorConfig(
     boolean allowPrivate,
     String logFormat,
     String logLevel,
-    String clusterDomain) {
+    String clusterDomain,
+    boolean probeAllowLoopback) {
 
   /** Every setting: its environment variable and its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -69,6 +70,7 @@ public record OperatorConfig(
     d.put("MTASTS_LOG_FORMAT", "text");
     d.put("MTASTS_LOG_LEVEL", "INFO");
     d.put("MTASTS_CLUSTER_DOMAIN", "cluster.local");
+    d.put("MTASTS_PROBE_ALLOW_LOOPBACK", "false");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -125,6 +127,8 @@ public record OperatorConfig(
         "one of TRACE, DEBUG, INFO, WARN, ERROR");
     String clusterDomain = r.get("MTASTS_CLUSTER_DOMAIN", OperatorConfig::nonEmpty,
         "the cluster's DNS domain");
+    Boolean probeAllowLoopback =
+        r.get("MTASTS_PROBE_ALLOW_LOOPBACK", OperatorConfig::bool, "true or false");
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -133,7 +137,7 @@ public record OperatorConfig(
         leaseNamespace.isEmpty() ? Optional.empty() : Optional.of(leaseNamespace),
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
-        dns, ca, allowPrivate, logFormat, logLevel, clusterDomain);
+        dns, ca, allowPrivate, logFormat, logLevel, clusterDomain, probeAllowLoopback);
   }
 
   /** The live verifier of the operator, as configured. */
