@@ -21,7 +21,6 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicySpec;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
-import io.mtasts.operator.testing.ProbeDouble;
 import io.mtasts.operator.testing.RequiredComponent;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -135,7 +134,6 @@ class ChartRbacE2E {
             Map.of("POD_NAME", "rbac-e2e", "POD_NAMESPACE", OperatorChart.NAMESPACE), all))
         .client(new KubernetesClientBuilder().withConfig(config)
             .withKubernetesSerialization(OperatorRuntime.readingSerialization()).build())
-        .probe(new ProbeDouble())
         .verifier(new io.mtasts.operator.testing.VerifierDouble())
         .exitOnStopLeading(false)
         .build()

@@ -6,28 +6,28 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
-import io.mtasts.operator.testing.ProbeDouble;
 import io.mtasts.operator.testing.VerifierDouble;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The operator as it runs in production (server-side apply, leader election through a Lease),
- * started in-process against the real API server; only the in-cluster probe is a double, since
- * no pods run here.
+ * started in-process against the real API server, its served-policy probe included (a test that
+ * needs a policy served runs {@link LoopbackNginx} and publishes its address in an EndpointSlice);
+ * only the live verifier of public DNS and HTTPS is a double.
  */
 final class E2EOperator {
 
   private E2EOperator() {}
 
-  static OperatorRuntime start(RealCluster cluster, String identity, ProbeDouble probe,
+  static OperatorRuntime start(RealCluster cluster, String identity,
       Map<String, String> settings) throws Exception {
-    return start(cluster.admin.getConfiguration(), cluster.namespace, identity, probe, settings);
+    return start(cluster.admin.getConfiguration(), cluster.namespace, identity, settings);
   }
 
   /** With a client made from {@code config}, e.g. one that impersonates a ServiceAccount. */
   static OperatorRuntime start(Config config, String leaseNamespace, String identity,
-      ProbeDouble probe, Map<String, String> settings) throws Exception {
+      Map<String, String> settings) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("POD_NAME", identity);
     env.put("POD_NAMESPACE", leaseNamespace);
@@ -41,7 +41,6 @@ final class E2EOperator {
         .withKubernetesSerialization(OperatorRuntime.readingSerialization()).build();
     return OperatorRuntime.builder(OperatorConfig.from(env, all))
         .client(client)
-        .probe(probe)
         .verifier(new VerifierDouble())
         .exitOnStopLeading(false)
         .build()

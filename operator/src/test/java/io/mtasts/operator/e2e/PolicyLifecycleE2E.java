@@ -8,24 +8,31 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.runtime.OperatorRuntime;
-import io.mtasts.operator.testing.ProbeDouble;
+import io.mtasts.operator.localserver.RolloutStandIn;
+import io.mtasts.operator.reconciler.EndpointProbe;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The operator in its production configuration against a real API server. */
+/**
+ * The operator in its production configuration against a real API server, its served-policy
+ * probe included: the policy web server is a real nginx with the generated configuration
+ * ({@link LoopbackNginx}), and the test plays the kubelet and the EndpointSlice controller.
+ */
 class PolicyLifecycleE2E {
 
   private static final String TESTING =
@@ -36,20 +43,28 @@ class PolicyLifecycleE2E {
   private static final List<Class<? extends HasMetadata>> KINDS =
       List.of(ConfigMap.class, Deployment.class, Service.class, Ingress.class);
 
+  /** The web server's address is on the loopback interface of this host. */
+  private static final Map<String, String> PROBE_LOOPBACK =
+      Map.of(EndpointProbe.ALLOW_LOOPBACK_SETTING, "true");
+
   private RealCluster cluster;
-  private final ProbeDouble probe = new ProbeDouble();
+  private LoopbackNginx nginx;
   private OperatorRuntime operator;
 
   @BeforeEach
   void start() throws Exception {
     cluster = RealCluster.connect("life");
-    operator = E2EOperator.start(cluster, "e2e-a", probe, Map.of());
+    nginx = LoopbackNginx.start();
+    operator = E2EOperator.start(cluster, "e2e-a", PROBE_LOOPBACK);
   }
 
   @AfterEach
   void stop() {
     if (operator != null) {
       operator.close();
+    }
+    if (nginx != null) {
+      nginx.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -71,10 +86,29 @@ class PolicyLifecycleE2E {
         new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), MtaStsPolicy.class);
   }
 
+  /** Plays the kubelet: the pod serves what the ConfigMap now holds. */
+  private String podsServeTheConfigMap() {
+    String policy = cluster.child(ConfigMap.class, CHILD).getData().get("mta-sts.txt");
+    nginx.serve(policy);
+    return policy;
+  }
+
+  /** Plays the EndpointSlice controller: nginx is the Service's one ready pod. */
+  private void publishEndpoint() {
+    RolloutStandIn.publishEndpoints(cluster.admin,
+        cluster.awaitChild(Service.class, CHILD, x -> true),
+        cluster.awaitChild(Deployment.class, CHILD, x -> true), List.of(nginx.address()));
+  }
+
   private void serveCurrentConfigMap() {
+    podsServeTheConfigMap();
+    publishEndpoint();
     cluster.markRolledOut(CHILD);
-    probe.serve(CHILD, cluster.child(ConfigMap.class, CHILD).getData().get("mta-sts.txt")
-        .getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private Predicate<MtaStsPolicy> servedReason(String reason) {
+    return p -> p.getStatus() != null && p.getStatus().condition(ConditionTypes.POLICY_SERVED)
+        .map(c -> c.getReason().equals(reason)).orElse(false);
   }
 
   @Test
@@ -91,7 +125,15 @@ class PolicyLifecycleE2E {
     // status went through the status subresource: the spec's generation is unchanged
     assertThat(rolling.getMetadata().getGeneration()).isEqualTo(1L);
 
-    serveCurrentConfigMap();
+    // rolled out, but no pod is ready: nothing serves the policy, so no id
+    cluster.markRolledOut(CHILD);
+    MtaStsPolicy noPod = cluster.awaitPolicy("example",
+        servedReason(ConditionReasons.NO_SERVING_ENDPOINT));
+    assertThat(noPod.getStatus().getPolicyId()).isNull();
+
+    // the pod is ready and nginx serves the ConfigMap: the operator's probe lets the id go
+    assertThat(podsServeTheConfigMap()).isEqualTo(TESTING);
+    publishEndpoint();
     String testingId = PolicyId.of(TESTING.getBytes(StandardCharsets.US_ASCII));
     cluster.awaitPolicy("example", p -> testingId.equals(p.getStatus().getPolicyId()));
 
@@ -116,7 +158,16 @@ class PolicyLifecycleE2E {
         .orElse(false));
     assertThat(rollingOut.getStatus().getPolicyId()).isEqualTo(testingId);
 
-    serveCurrentConfigMap();
+    // the rollout is reported complete while the pod still serves the old bytes
+    cluster.markRolledOut(CHILD);
+    MtaStsPolicy stale = cluster.awaitPolicy("example",
+        servedReason(ConditionReasons.SERVED_POLICY_DIFFERS));
+    assertThat(stale.getStatus().getPolicyId()).isEqualTo(testingId);
+    assertThat(stale.getStatus().condition(ConditionTypes.POLICY_SERVED).orElseThrow()
+        .getMessage()).contains(nginx.address() + ":8080 answered " + TESTING.length()
+            + " bytes that are not policy");
+
+    assertThat(podsServeTheConfigMap()).isEqualTo(ENFORCE);
     String enforceId = PolicyId.of(ENFORCE.getBytes(StandardCharsets.US_ASCII));
     MtaStsPolicy advanced = cluster.awaitPolicy("example",
         p -> enforceId.equals(p.getStatus().getPolicyId()));
@@ -135,7 +186,7 @@ class PolicyLifecycleE2E {
     Map<String, String> versions = resourceVersions();
 
     operator.close();
-    operator = E2EOperator.start(cluster, "e2e-b", probe, Map.of());
+    operator = E2EOperator.start(cluster, "e2e-b", PROBE_LOOPBACK);
     // the new instance takes the lease and reconciles everything once
     await().atMost(RealCluster.TIMEOUT).until(operator::isLeading);
     Thread.sleep(Duration.ofSeconds(5).toMillis());
