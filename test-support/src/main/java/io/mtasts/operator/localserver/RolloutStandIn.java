@@ -203,14 +203,26 @@ public final class RolloutStandIn implements AutoCloseable {
   }
 
   /**
-   * The pods' endpoints for the Service named like the Deployment, when there is one: one
+   * The pods' endpoints for the Service named like the Deployment, when there is one within 5
+   * seconds: one
    * documentation address (192.0.2.0/24, never routed) per replica, as nothing is contacted at
    * them in the worlds this form serves.
    */
   private void publishStandInEndpoints(Deployment deployment) {
     var meta = deployment.getMetadata();
-    Service service = client.services().inNamespace(meta.getNamespace())
-        .withName(meta.getName()).get();
+    // the operator writes the Service alongside the Deployment; give it a moment to appear
+    Service service = null;
+    for (int attempt = 0; service == null && attempt < 50; attempt++) {
+      service = client.services().inNamespace(meta.getNamespace()).withName(meta.getName()).get();
+      if (service == null) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
     if (service == null) {
       return;
     }
