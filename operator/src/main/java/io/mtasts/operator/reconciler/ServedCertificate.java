@@ -38,6 +38,15 @@ public final class ServedCertificate {
         .orElse(List.of()).stream()
         .filter(c -> "Ready".equals(c.getType()))
         .findFirst();
+    Long generation = certificate.get().getMetadata() == null ? null
+        : certificate.get().getMetadata().getGeneration();
+    Long observed = ready.map(CertificateCondition::getObservedGeneration).orElse(null);
+    if (generation != null && observed != null && observed < generation) {
+      // Ready still speaks of the Certificate before its last change (a new domain, say)
+      return Optional.of(new NotServed(ConditionReasons.CERTIFICATE_NOT_READY, "cert-manager"
+          + " has not yet looked at the latest change of the Certificate " + name + " for "
+          + plan.policyHost() + "; the new id waits until it is Ready"));
+    }
     if (ready.map(c -> "True".equals(c.getStatus())).orElse(false)) {
       return Optional.empty();
     }

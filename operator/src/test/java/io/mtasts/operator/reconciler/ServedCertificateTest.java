@@ -52,4 +52,15 @@ class ServedCertificateTest {
             + " certificate as Secret does not exist); senders could not fetch the policy over"
             + " HTTPS, so the new id waits; see kubectl describe certificate mta-sts-example"));
   }
+
+  @Test
+  void aReadyConditionOlderThanTheCertificatesLastChangeDoesNotCount() {
+    Certificate changed = withReady("True", "issued");
+    changed.getMetadata().setGeneration(3L);
+    changed.getStatus().getConditions().get(0).setObservedGeneration(2L);
+    assertThat(ServedCertificate.waiting(plan, true, Optional.of(changed))).contains(
+        new NotServed(ConditionReasons.CERTIFICATE_NOT_READY, "cert-manager has not yet looked"
+            + " at the latest change of the Certificate mta-sts-example for mta-sts.example.com;"
+            + " the new id waits until it is Ready"));
+  }
 }

@@ -75,4 +75,15 @@ class OperatorConfigTest {
     assertThat(OperatorConfig.from(Map.of("MTASTS_CA_FILE", ""), Map.of()).caFile())
         .isEqualTo(Optional.empty());
   }
+
+  @Test
+  void theProbeContactsLoopbackAddressesOnlyWhenAllowed() {
+    assertThat(OperatorConfig.from(Map.of(), Map.of()).probeAllowLoopback()).isFalse();
+    assertThat(OperatorConfig.from(Map.of("MTASTS_PROBE_ALLOW_LOOPBACK", "true"), Map.of())
+        .probeAllowLoopback()).isTrue();
+    assertThatThrownBy(() -> OperatorConfig.from(
+            Map.of("MTASTS_PROBE_ALLOW_LOOPBACK", "yes"), Map.of()))
+        .hasMessageContaining("MTASTS_PROBE_ALLOW_LOOPBACK='yes' is invalid: expected true or"
+            + " false");
+  }
 }

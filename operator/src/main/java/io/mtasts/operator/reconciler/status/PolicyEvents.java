@@ -36,9 +36,13 @@ public class PolicyEvents {
   static final String COMPONENT = "mta-sts-operator";
   /** Conditions whose True status is the bad news. */
   private static final Set<String> TRUE_IS_WARNING = Set.of(ConditionTypes.PAUSED);
-  /** Reasons of a False status that is work under way, not a problem. */
+  /**
+   * Reasons of a False status that is work under way, not a problem: old pods still terminating
+   * and a certificate being issued are part of every change.
+   */
   private static final Set<String> PROGRESS =
-      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING);
+      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING,
+          ConditionReasons.SERVED_POLICY_DIFFERS, ConditionReasons.CERTIFICATE_NOT_READY);
 
   private final KubernetesClient client;
   private final Clock clock;
