@@ -176,6 +176,23 @@ class PolicyLifecycleE2E {
   }
 
   @Test
+  void withoutTheLoopbackSettingTheProbeRefusesAnAddressOfThisHost() throws Exception {
+    operator.close();
+    operator = E2EOperator.start(cluster, "e2e-c", Map.of());
+    await().atMost(RealCluster.TIMEOUT).until(operator::isLeading);
+    cluster.create(example());
+    cluster.awaitChild(Deployment.class, CHILD, x -> true);
+    serveCurrentConfigMap();
+
+    MtaStsPolicy refused = cluster.awaitPolicy("example",
+        servedReason(ConditionReasons.ENDPOINT_PROBE_FAILED));
+    assertThat(refused.getStatus().getPolicyId()).isNull();
+    assertThat(refused.getStatus().condition(ConditionTypes.POLICY_SERVED).orElseThrow()
+        .getMessage()).contains(nginx.address() + ":8080: not probed, " + nginx.address()
+            + " is a loopback address, probed only with MTASTS_PROBE_ALLOW_LOOPBACK=true");
+  }
+
+  @Test
   void aReconcileWithNothingToDoChangesNoResourceVersion() throws Exception {
     cluster.create(example());
     cluster.awaitChild(Deployment.class, CHILD, x -> true);
