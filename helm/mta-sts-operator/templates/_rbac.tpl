@@ -38,6 +38,10 @@ Each rule names the scope it is granted in:
   resources: ["dnsendpoints"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - scope: watched
+  apiGroups: ["discovery.k8s.io"]
+  resources: ["endpointslices"]
+  verbs: ["get", "list", "watch"]
+- scope: watched
   apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

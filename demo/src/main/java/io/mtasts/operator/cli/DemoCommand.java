@@ -16,7 +16,6 @@ import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.policy.StsRecord;
 import io.mtasts.operator.reconciler.DomainVerifier;
-import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.runtime.LogSetup;
 import io.mtasts.operator.runtime.OperatorConfig;
@@ -87,9 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
         DemoWorkloads workloads = new DemoWorkloads(client, NAMESPACE, https);
         OperatorRuntime operator = OperatorRuntime.builder(demoConfig())
             .client(api.newClient())
-            // the in-cluster probe of the demo: a real HTTPS GET of the local policy server
-            .probe(new HttpServedPolicyProbe(Duration.ofSeconds(2),
-                plan -> https.uri(WebServerConfig.POLICY_PATH), ca.clientSslContext()))
+            // the pods' endpoints are stand-ins (DemoWorkloads); each is asked through the one
+            // local policy server, with a real HTTPS GET
+            .probe(new LocalServerProbe(https, ca.clientSslContext()))
             .verifier(publishingFirst(dns, localVerifier(dns, https, caFile)))
             .mailHosts(new MailHostsLookup(localSettings(dns, https, caFile))::lookup)
             .serverSideApply(false)

@@ -36,6 +36,8 @@ public final class DesiredChildren {
   public static final String CHECKSUM_ANNOTATION = "mtasts.io/config-checksum";
   /** The port of the Service in front of the web server. */
   public static final int SERVICE_PORT = 80;
+  /** The Service port's name, which its EndpointSlices' ports carry too. */
+  public static final String SERVICE_PORT_NAME = "http";
   /** The uid and gid of the unprivileged nginx image. */
   static final long WEB_SERVER_UID = 101;
   static final long DNS_TTL_SECONDS = 300;
@@ -189,7 +191,7 @@ public final class DesiredChildren {
         .withType("ClusterIP")
         .withSelector(plan.labels())
         .addNewPort()
-        .withName("http")
+        .withName(SERVICE_PORT_NAME)
         .withProtocol("TCP")
         .withPort(SERVICE_PORT)
         .withTargetPort(new IntOrString("http"))

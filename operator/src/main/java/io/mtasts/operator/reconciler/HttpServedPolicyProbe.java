@@ -1,69 +1,136 @@
 package io.mtasts.operator.reconciler;
 
-import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.function.Function;
-import javax.net.ssl.SSLContext;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.net.URIAuthority;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * The probe as an HTTP GET of the policy path: in a cluster through the policy Service's DNS
- * name. Redirects are not followed and the body is read only up to the policy size limit.
+ * The probe as a plain HTTP GET of the policy path from one pod address, as the ingress
+ * controller sends it: {@code Host: mta-sts.<domain>}, no redirect followed, no connection kept,
+ * the body read only up to the policy size limit, the whole exchange within the timeout.
  */
-public final class HttpServedPolicyProbe implements ServedPolicyProbe {
+public final class HttpServedPolicyProbe implements ServedPolicyProbe, AutoCloseable {
 
-  private final HttpClient client;
   private final Duration timeout;
-  private final Function<PolicyPlan, URI> location;
+  private final CloseableHttpClient client;
 
-  /** The in-cluster probe: {@code http://<service>.<namespace>.svc.<clusterDomain>}. */
-  public static HttpServedPolicyProbe inCluster(Duration timeout, String clusterDomain) {
-    return new HttpServedPolicyProbe(timeout, plan -> URI.create("http://" + plan.childName()
-        + "." + plan.namespace() + ".svc." + clusterDomain + ":" + DesiredChildren.SERVICE_PORT
-        + WebServerConfig.POLICY_PATH), null);
-  }
-
-  /**
-   * A probe of wherever {@code location} says a plan's policy is served; {@code sslContext} (may
-   * be null) for an HTTPS location with its own trust.
-   */
-  public HttpServedPolicyProbe(
-      Duration timeout, Function<PolicyPlan, URI> location, SSLContext sslContext) {
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(timeout)
-        .version(HttpClient.Version.HTTP_1_1);
-    if (sslContext != null) {
-      builder.sslContext(sslContext);
-    }
-    this.client = builder.build();
+  public HttpServedPolicyProbe(Duration timeout) {
     this.timeout = timeout;
-    this.location = location;
+    Timeout t = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    this.client = HttpClients.custom()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(t).setSocketTimeout(t).build())
+            .build())
+        .setDefaultRequestConfig(RequestConfig.custom()
+            .setRedirectsEnabled(false)
+            .setResponseTimeout(t)
+            .build())
+        .disableRedirectHandling()
+        .disableAutomaticRetries()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .disableContentCompression()
+        .disableConnectionState()
+        .setConnectionReuseStrategy((request, response, context) -> false)
+        .build();
   }
 
   @Override
-  public byte[] fetch(PolicyPlan plan) throws IOException, InterruptedException {
-    URI uri = location.apply(plan);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    HttpResponse<InputStream> response =
-        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        throw new IOException(uri + " answered HTTP " + response.statusCode());
+  public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint)
+      throws IOException, InterruptedException {
+    // the address is a literal from an EndpointSlice: no name lookup happens here
+    HttpHost target = new HttpHost("http", InetAddress.getByName(endpoint.address()),
+        endpoint.port());
+    HttpGet get = new HttpGet(WebServerConfig.POLICY_PATH);
+    get.setScheme("http");
+    // the name a sender asks for, as the ingress controller passes it on; no port, as there
+    get.setAuthority(new URIAuthority(plan.policyHost()));
+    try {
+      return client.execute(target, get, response -> body(response));
+    } catch (ConnectTimeoutException e) {
+      throw new IOException("no connection within " + seconds(timeout), e);
+    } catch (SocketTimeoutException e) {
+      throw new IOException("no answer within " + seconds(timeout), e);
+    } catch (ConnectException e) {
+      throw new IOException("connection refused", e);
+    } catch (NoRouteToHostException e) {
+      throw new IOException("no route to the address", e);
+    } catch (ProbeAnswer e) {
+      throw new IOException(e.getMessage());
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("interrupted while fetching the policy");
       }
-      byte[] bytes = body.readNBytes(Policy.MAX_BYTES + 1);
+      throw new IOException(describe(e), e);
+    }
+  }
+
+  private static byte[] body(ClassicHttpResponse response) throws IOException {
+    int status = response.getCode();
+    if (status != 200) {
+      Header location = response.getFirstHeader("Location");
+      throw new ProbeAnswer("answered HTTP " + status + (status / 100 == 3
+          ? " (a redirect" + (location == null ? "" : " to " + location.getValue())
+              + ", never followed)"
+          : ""));
+    }
+    HttpEntity entity = response.getEntity();
+    if (entity == null) {
+      return new byte[0];
+    }
+    try (InputStream in = entity.getContent()) {
+      byte[] bytes = in.readNBytes(Policy.MAX_BYTES + 1);
       if (bytes.length > Policy.MAX_BYTES) {
-        throw new IOException(uri + " served more than " + Policy.MAX_BYTES + " bytes");
+        throw new ProbeAnswer("answered more than " + Policy.MAX_BYTES + " bytes");
       }
       return bytes;
     }
+  }
+
+  /** An exception's own words, or its kind when it has none. */
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    String kind = e.getClass().getSimpleName();
+    return message == null || message.isBlank() ? kind : kind + ": " + message;
+  }
+
+  static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  /** What the server answered, when that answer is not the policy. */
+  private static final class ProbeAnswer extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ProbeAnswer(String message) {
+      super(message);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
   }
 }

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
@@ -38,6 +39,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
 import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
 import io.mtasts.operator.reconciler.status.MxCoverageStatus;
+import io.mtasts.operator.reconciler.status.NotServed;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
@@ -100,7 +102,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private static final Duration ID_WRITTEN_RECHECK = Duration.ofMillis(10);
 
   private final ReconcilerSettings settings;
-  private final ServedPolicyProbe probe;
+  private final EndpointProbe probe;
   private final CrdPresence crds;
   private final PolicyEvents events;
   private final Clock clock;
@@ -116,7 +118,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
-      ServedPolicyProbe probe,
+      EndpointProbe probe,
       CrdPresence crds,
       PolicyEvents events,
       Clock clock,
@@ -143,7 +145,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     var cache = context.getPrimaryCache();
     pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications,
         metrics, refusalBackoff);
-    return List.of(verificationDone, domainClaims.eventSource(context));
+    return List.of(verificationDone, domainClaims.eventSource(context),
+        ServedEndpointSlices.eventSource(context));
   }
 
   @Override
@@ -317,7 +320,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.after(refused.get());
     }
 
-    Optional<String> waiting = servedWaiting(result);
+    Optional<NotServed> waiting = servedWaiting(result);
     if (waiting.isEmpty() && !plan.policyId().equals(report.status().getPolicyId())) {
       LOG.info("{}: policy {} is served; advertising its id (was {})", name,
           plan.policyId(), report.status().getPolicyId());
@@ -327,7 +330,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     // out) does it become a problem reason; anything else stays progress
     waiting.flatMap(w -> context.getSecondaryResource(Deployment.class)
             .flatMap(RolloutTrouble::of)
-            .filter(t -> t.message().equals(w)))
+            .filter(t -> t.message().equals(w.message())))
         .ifPresent(t -> report.rolloutTrouble(t.reason()));
     MxGuard.verdict(context).flatMap(v -> MxCoverageStatus.guard(v.held(), v.reason(),
             v.message(), report, policy.getStatus() == null ? null
@@ -366,12 +369,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   }
 
   /** Why the web server does not serve the plan's policy yet; empty when it does. */
-  private static Optional<String> servedWaiting(WorkflowReconcileResult result) {
+  private static Optional<NotServed> servedWaiting(WorkflowReconcileResult result) {
     return result.getNotReadyDependents().stream()
         .filter(d -> d instanceof PolicyDeploymentDependent)
         .findFirst()
-        .map(d -> result.getNotReadyDependentResult(d, String.class)
-            .orElse("the web server is not ready"));
+        .map(d -> result.getNotReadyDependentResult(d, NotServed.class)
+            .orElse(new NotServed(ConditionReasons.ROLLING_OUT, "the web server is not ready")));
   }
 
   /**

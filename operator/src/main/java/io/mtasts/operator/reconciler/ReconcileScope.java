@@ -9,7 +9,7 @@ import io.mtasts.operator.plan.PolicyPlan;
  * resource and the services they call. The reconciler puts it into the per-reconcile context
  * before it runs the workflow.
  */
-public record ReconcileScope(PolicyPlan plan, ServedPolicyProbe probe, CrdPresence crds) {
+public record ReconcileScope(PolicyPlan plan, EndpointProbe probe, CrdPresence crds) {
 
   private static final String KEY = "mtasts.reconcileScope";
 

@@ -4,11 +4,16 @@ import io.mtasts.operator.plan.PolicyPlan;
 import java.io.IOException;
 
 /**
- * Fetches the policy that the web server of a plan really serves, from inside the cluster. The
- * new policy id is advertised only once this returns exactly the new bytes.
+ * Fetches the policy that one endpoint of a plan's web server really serves, from inside the
+ * cluster. The new policy id is advertised only once every serving endpoint returns exactly the
+ * new bytes ({@link EndpointProbe} asks each one).
  */
 public interface ServedPolicyProbe {
 
-  /** The body served at the policy path; an exception when it cannot be fetched. */
-  byte[] fetch(PolicyPlan plan) throws IOException, InterruptedException;
+  /**
+   * The body {@code endpoint} serves at the policy path for {@code Host: mta-sts.<domain>}; an
+   * exception whose message says what happened (status, size, refused, timed out) otherwise.
+   */
+  byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint)
+      throws IOException, InterruptedException;
 }

@@ -44,8 +44,8 @@ public record OperatorConfig(
     boolean allowPrivate,
     String logFormat,
     String logLevel,
-    String clusterDomain,
-    TenantLimits limits) {
+    TenantLimits limits,
+    boolean probeAllowLoopback) {
 
   /** Every setting: its environment variable and its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -70,12 +70,12 @@ public record OperatorConfig(
     d.put("MTASTS_ALLOW_PRIVATE", "false");
     d.put("MTASTS_LOG_FORMAT", "text");
     d.put("MTASTS_LOG_LEVEL", "INFO");
-    d.put("MTASTS_CLUSTER_DOMAIN", "cluster.local");
     d.put("MTASTS_ALLOWED_IMAGES", "");
     d.put("MTASTS_ALLOWED_INGRESS_ANNOTATIONS",
         String.join(",", TenantLimits.DEFAULT_INGRESS_ANNOTATIONS));
     d.put("MTASTS_MIN_VERIFY_INTERVAL", KubeDuration.format(
         TenantLimits.DEFAULT_MIN_VERIFY_INTERVAL));
+    d.put("MTASTS_PROBE_ALLOW_LOOPBACK", "false");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -130,8 +130,6 @@ public record OperatorConfig(
     String logLevel = r.get("MTASTS_LOG_LEVEL",
         s -> oneOf(s.toUpperCase(Locale.ROOT), "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
         "one of TRACE, DEBUG, INFO, WARN, ERROR");
-    String clusterDomain = r.get("MTASTS_CLUSTER_DOMAIN", OperatorConfig::nonEmpty,
-        "the cluster's DNS domain");
     List<String> images = r.get("MTASTS_ALLOWED_IMAGES",
         s -> list(s, TenantLimits::imageEntryProblem),
         "a comma-separated list of images, or of prefixes ending in /, : or @; empty allows"
@@ -148,6 +146,8 @@ public record OperatorConfig(
           + values.get("MTASTS_MIN_VERIFY_INTERVAL") + "': the default interval must be one"
           + " a resource could set");
     }
+    Boolean probeAllowLoopback =
+        r.get("MTASTS_PROBE_ALLOW_LOOPBACK", OperatorConfig::bool, "true or false");
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -156,8 +156,8 @@ public record OperatorConfig(
         leaseNamespace.isEmpty() ? Optional.empty() : Optional.of(leaseNamespace),
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
-        dns, ca, allowPrivate, logFormat, logLevel, clusterDomain,
-        new TenantLimits(images, annotations, minInterval));
+        dns, ca, allowPrivate, logFormat, logLevel,
+        new TenantLimits(images, annotations, minInterval), probeAllowLoopback);
   }
 
   /** The live verifier of the operator, as configured. */

@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.reconciler.CrdPresence;
 import io.mtasts.operator.reconciler.DomainVerifier;
+import io.mtasts.operator.reconciler.EndpointProbe;
 import io.mtasts.operator.reconciler.PolicyMetrics;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
@@ -48,6 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class OperatorRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+  /** One GET of the policy from one pod. */
+  private static final Duration PROBE_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  /** All GETs of one policy's check together; the reconcile looks again later. */
+  private static final Duration PROBE_OVERALL_BOUND = Duration.ofSeconds(15);
+  /** Probe requests at once across all policies: a rollout is rarely more than a few pods. */
+  private static final int PROBE_THREADS = 4;
 
   /** How long running reconciles may take to finish on shutdown. */
   public static final Duration RECONCILE_TERMINATION_TIMEOUT = Duration.ofSeconds(10);
@@ -63,6 +70,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final boolean ownsClient;
   private final String leaseNamespace;
   private final MtaStsPolicyReconciler reconciler;
+  private final EndpointProbe endpointProbe;
   private HealthServer health;
 
   private OperatorRuntime(Builder b) {
@@ -72,7 +80,9 @@ public final class OperatorRuntime implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = b.clock;
     ServedPolicyProbe probe = b.probe != null ? b.probe
-        : HttpServedPolicyProbe.inCluster(Duration.ofSeconds(5), config.clusterDomain());
+        : new HttpServedPolicyProbe(PROBE_REQUEST_TIMEOUT);
+    this.endpointProbe = new EndpointProbe(probe, config.probeAllowLoopback(),
+        PROBE_OVERALL_BOUND, PROBE_THREADS);
     boolean ssa = b.serverSideApply;
     this.ownsClient = b.client == null;
     this.identity = config.identity().orElseGet(OperatorRuntime::generatedIdentity);
@@ -120,7 +130,7 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     this.reconciler = new MtaStsPolicyReconciler(
         config.reconcilerSettings(),
-        probe,
+        endpointProbe,
         new CrdPresence(client, clock, Duration.ofMinutes(1)),
         new PolicyEvents(client, clock),
         clock,
@@ -328,6 +338,7 @@ public final class OperatorRuntime implements AutoCloseable {
       if (ownsClient) {
         client.close();
       }
+      endpointProbe.close();
       if (health != null) {
         health.close();
       }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
@@ -63,6 +64,8 @@ public final class RequiredPermissions {
         add(p, kind, "", "delete");
       }
     }
+    // the served-policy probe reads the web server Service's endpoints from an informer
+    add(p, EndpointSlice.class, "", "get", "list", "watch");
     add(p, Event.class, "", "create");
     // the Secret a resource names in spec.tls.secretName, read by name; no list or watch, so
     // no Secret is read that no resource names (see ExistingTlsSecret)

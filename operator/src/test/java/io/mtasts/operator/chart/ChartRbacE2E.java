@@ -26,7 +26,6 @@ import io.mtasts.operator.localserver.LocalCertificateAuthority;
 import io.mtasts.operator.localserver.TlsSecrets;
 import io.mtasts.operator.runtime.OperatorConfig;
 import io.mtasts.operator.runtime.OperatorRuntime;
-import io.mtasts.operator.testing.ProbeDouble;
 import io.mtasts.operator.testing.RequiredComponent;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -140,7 +139,6 @@ class ChartRbacE2E {
             Map.of("POD_NAME", "rbac-e2e", "POD_NAMESPACE", OperatorChart.NAMESPACE), all))
         .client(new KubernetesClientBuilder().withConfig(config)
             .withKubernetesSerialization(OperatorRuntime.readingSerialization()).build())
-        .probe(new ProbeDouble())
         .verifier(new io.mtasts.operator.testing.VerifierDouble())
         .exitOnStopLeading(false)
         .build()

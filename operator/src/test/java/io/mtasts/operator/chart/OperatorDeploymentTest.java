@@ -114,7 +114,6 @@ class OperatorDeploymentTest {
         entry("MTASTS_LEASE_NAME", "mta-sts-operator"),
         entry("MTASTS_HTTP_PORT", "8080"),
         entry("MTASTS_HTTP_ADDRESS", "0.0.0.0"),
-        entry("MTASTS_CLUSTER_DOMAIN", "cluster.local"),
         entry("MTASTS_WEB_SERVER_IMAGE", "nginxinc/nginx-unprivileged:1.29-alpine"),
         entry("MTASTS_INGRESS_CLASS", ""),
         entry("MTASTS_DEFAULT_ISSUER", ""),
@@ -142,7 +141,6 @@ class OperatorDeploymentTest {
         entry("MTASTS_LEASE_NAME", "mail-policies-leader"),
         entry("MTASTS_HTTP_PORT", "9090"),
         entry("MTASTS_HTTP_ADDRESS", "10.1.2.3"),
-        entry("MTASTS_CLUSTER_DOMAIN", "k8s.example.internal"),
         entry("MTASTS_WEB_SERVER_IMAGE", "registry.example.com/mirror/nginx-unprivileged:1.29-alpine"),
         entry("MTASTS_INGRESS_CLASS", "nginx-public"),
         entry("MTASTS_DEFAULT_ISSUER", "ClusterIssuer/letsencrypt"),
@@ -187,7 +185,7 @@ class OperatorDeploymentTest {
     Set<String> set = operatorContainer(render(OperatorChart.everyKnobValues())).getEnv().stream()
         .map(EnvVar::getName).collect(Collectors.toSet());
 
-    assertThat(documented).contains("MTASTS_CLUSTER_DOMAIN", "MTASTS_HTTP_ADDRESS", "POD_NAME");
+    assertThat(documented).contains("MTASTS_HTTP_ADDRESS", "POD_NAME");
     assertThat(set).containsAll(documented);
   }
 

@@ -56,7 +56,7 @@ class ClusterRefusalsE2E {
   private static final int MAX_LINES_PER_MINUTE = 10;
   private static final String REGISTRY = "registry.example.com/";
 
-  private final ProbeDouble probe = new ProbeDouble();
+  private final LoopbackPods pods = new LoopbackPods();
   private final List<RealCluster> clusters = new ArrayList<>();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private OperatorRuntime operator;
@@ -77,6 +77,7 @@ class ClusterRefusalsE2E {
     if (operator != null) {
       operator.close();
     }
+    pods.close();
     if (admissionPolicy != null && !clusters.isEmpty()) {
       var admin = clusters.get(0).admin;
       admin.admissionRegistration().v1().validatingAdmissionPolicyBindings()
@@ -106,7 +107,7 @@ class ClusterRefusalsE2E {
     admissionPolicy = "mtasts-e2e-registry-" + admission.namespace;
     denyImagesOutside(admission, admissionPolicy);
 
-    operator = E2EOperator.start(quota, "e2e-refusals", probe, Map.of());
+    operator = E2EOperator.start(quota, "e2e-refusals", LoopbackPods.PROBE_LOOPBACK);
     Instant started = Instant.now();
     quota.create(policy("quota"));
     admission.create(policy("admission"));
@@ -287,8 +288,8 @@ class ClusterRefusalsE2E {
   }
 
   private void serve(RealCluster cluster, String child) {
-    probe.serve(child, cluster.child(ConfigMap.class, child).getData().get("mta-sts.txt")
-        .getBytes(StandardCharsets.US_ASCII));
+    pods.serve(cluster, child, cluster.child(ConfigMap.class, child).getData()
+        .get("mta-sts.txt"));
   }
 
   /** Waits for the child that was refused, rolls it out, and for the policy to be served. */

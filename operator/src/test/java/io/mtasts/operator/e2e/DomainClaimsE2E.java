@@ -24,7 +24,7 @@ class DomainClaimsE2E {
 
   private RealCluster first;
   private RealCluster second;
-  private final ProbeDouble probe = new ProbeDouble();
+  private final LoopbackPods pods = new LoopbackPods();
   private OperatorRuntime operator;
   /** A domain no other test uses, so that resources of earlier tests cannot own it. */
   private final String domain = "claims-" + UUID.randomUUID().toString().substring(0, 6)
@@ -34,7 +34,7 @@ class DomainClaimsE2E {
   void start() throws Exception {
     first = RealCluster.connect("claims-a");
     second = RealCluster.connect("claims-b");
-    operator = E2EOperator.start(first, "e2e-claims", probe, Map.of());
+    operator = E2EOperator.start(first, "e2e-claims", LoopbackPods.PROBE_LOOPBACK);
   }
 
   @AfterEach
@@ -42,6 +42,7 @@ class DomainClaimsE2E {
     if (operator != null) {
       operator.close();
     }
+    pods.close();
     if (second != null) {
       second.close();
     }
@@ -58,9 +59,7 @@ class DomainClaimsE2E {
   }
 
   private void serve(RealCluster cluster, String child) {
-    cluster.markRolledOut(child);
-    probe.serve(child, cluster.child(ConfigMap.class, child).getData().get("mta-sts.txt")
-        .getBytes(StandardCharsets.US_ASCII));
+    pods.serveCurrentConfigMap(cluster, child);
   }
 
   @Test

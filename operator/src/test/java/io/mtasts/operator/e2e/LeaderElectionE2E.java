@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.runtime.OperatorRuntime;
-import io.mtasts.operator.testing.ProbeDouble;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,10 +50,9 @@ class LeaderElectionE2E {
   @Test
   void onlyTheLeaderReconcilesAndTheOtherTakesOverWhenItStops() throws Exception {
     cluster = RealCluster.connect("leader");
-    ProbeDouble probe = new ProbeDouble();
-    first = E2EOperator.start(cluster, "instance-a", probe, Map.of());
+    first = E2EOperator.start(cluster, "instance-a", Map.of());
     await().atMost(RealCluster.TIMEOUT).until(first::isLeading);
-    second = E2EOperator.start(cluster, "instance-b", probe, Map.of());
+    second = E2EOperator.start(cluster, "instance-b", Map.of());
 
     cluster.create(policy("one", "one.example"));
     cluster.awaitChild(ConfigMap.class, "mta-sts-one", x -> true);

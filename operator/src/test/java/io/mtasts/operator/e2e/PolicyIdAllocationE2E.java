@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Policy ids on a real API server, status written with server-side apply: a reverted change is
- * advertised under a new id, and an allocated id survives a change of leader. How the web server
- * is found to serve the bytes is a detail here; the assertions are on status and the ConfigMap.
+ * advertised under a new id, and an allocated id survives a change of leader. The web server is
+ * a real nginx that the operator's own probe asks; the assertions are on status and the ConfigMap.
  */
 class PolicyIdAllocationE2E {
 
@@ -33,13 +33,13 @@ class PolicyIdAllocationE2E {
   private static final String CHILD = "mta-sts-example";
 
   private RealCluster cluster;
-  private final ProbeDouble probe = new ProbeDouble();
+  private final LoopbackPods pods = new LoopbackPods();
   private OperatorRuntime operator;
 
   @BeforeEach
   void start() throws Exception {
     cluster = RealCluster.connect("ids");
-    operator = E2EOperator.start(cluster, "e2e-ids-a", probe, Map.of());
+    operator = E2EOperator.start(cluster, "e2e-ids-a", LoopbackPods.PROBE_LOOPBACK);
   }
 
   @AfterEach
@@ -47,6 +47,7 @@ class PolicyIdAllocationE2E {
     if (operator != null) {
       operator.close();
     }
+    pods.close();
     if (cluster != null) {
       cluster.close();
     }
@@ -78,8 +79,7 @@ class PolicyIdAllocationE2E {
 
   /** The rollout is complete and the pods serve what the ConfigMap holds. */
   private void serveCurrentConfigMap() {
-    cluster.markRolledOut(CHILD);
-    probe.serve(CHILD, configMapPolicy().getBytes(StandardCharsets.US_ASCII));
+    pods.serveCurrentConfigMap(cluster, CHILD);
   }
 
   private String createServed() {
@@ -115,7 +115,7 @@ class PolicyIdAllocationE2E {
 
     // B reaches pods of the old template through the mounted ConfigMap; the rollout stalls
     String idB = change(p -> p.getSpec().setMode(Mode.ENFORCE), ENFORCE, idA);
-    probe.serve(CHILD, ENFORCE.getBytes(StandardCharsets.US_ASCII));
+    pods.serve(cluster, CHILD, ENFORCE);
     String idRevert = change(p -> p.getSpec().setMode(Mode.TESTING), TESTING, idB);
 
     assertThat(idRevert).isNotIn(idA, idB).isGreaterThan(idB);
@@ -124,7 +124,7 @@ class PolicyIdAllocationE2E {
 
     // another instance takes over before the revert is served
     operator.close();
-    operator = E2EOperator.start(cluster, "e2e-ids-b", probe, Map.of());
+    operator = E2EOperator.start(cluster, "e2e-ids-b", LoopbackPods.PROBE_LOOPBACK);
     await().atMost(RealCluster.TIMEOUT).until(operator::isLeading);
     Thread.sleep(3000);
     assertThat(cluster.get("example").getStatus().getRollout().getPolicyId())

@@ -113,6 +113,17 @@ class WebServerConfigNginxTest {
   }
 
   @Test
+  void servesThePolicyForThePolicyHostOfAnyDomain() throws IOException {
+    // the probe and the ingress controller ask with Host: mta-sts.<domain>; the pod's one server
+    // is the default server, so the domain it was rendered for needs no server_name
+    for (String host : List.of("mta-sts.example.com", "mta-sts.other.example", "10.0.0.5:8080")) {
+      Response response = request("GET", WebServerConfig.POLICY_PATH, host);
+      assertThat(response.status()).as(host).isEqualTo(200);
+      assertThat(response.body()).as(host).isEqualTo(policy);
+    }
+  }
+
+  @Test
   void headAnswersLikeGetWithoutABody() throws IOException {
     Response response = request("HEAD", WebServerConfig.POLICY_PATH);
 
@@ -243,12 +254,16 @@ class WebServerConfigNginxTest {
    * between the test and the bytes nginx sends, and no redirect ever followed.
    */
   private static Response request(String method, String path) throws IOException {
+    return request(method, path, "mta-sts.example.com");
+  }
+
+  private static Response request(String method, String path, String host) throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       String body = method.equals("POST") || method.equals("PUT") ? "x" : "";
       out.write((method + " " + path + " HTTP/1.1\r\n"
-          + "Host: mta-sts.example.com\r\n"
+          + "Host: " + host + "\r\n"
           + "Connection: close\r\n"
           + (body.isEmpty() ? "" : "Content-Length: " + body.length() + "\r\n")
           + "\r\n" + body).getBytes(StandardCharsets.US_ASCII));

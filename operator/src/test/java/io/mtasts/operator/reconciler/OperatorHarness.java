@@ -3,6 +3,7 @@ package io.mtasts.operator.reconciler;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -191,10 +193,20 @@ final class OperatorHarness implements AutoCloseable {
    * the pods serve what the ConfigMap holds.
    */
   void completeRollout(String childName) {
-    markRolledOut(childName);
     ConfigMap cm = child(ConfigMap.class, childName);
     probe.serve(childName,
         cm.getData().get(WebServerConfig.POLICY_KEY).getBytes(StandardCharsets.US_ASCII));
+    publishEndpoints(childName, "10.244.0.10", "10.244.0.11");
+    markRolledOut(childName);
+  }
+
+  /**
+   * Plays the EndpointSlice controller: the Service's pods at {@code addresses} are ready (none
+   * given: no pod is).
+   */
+  void publishEndpoints(String childName, String... addresses) {
+    RolloutStandIn.publishEndpoints(client, awaitChild(Service.class, childName, x -> true),
+        awaitChild(Deployment.class, childName, x -> true), List.of(addresses));
   }
 
   /** Only the Deployment's status: the pods may still serve something else. */

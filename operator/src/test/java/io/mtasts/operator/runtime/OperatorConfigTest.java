@@ -122,4 +122,15 @@ class OperatorConfigTest {
         .hasMessageContaining("MTASTS_VERIFY_INTERVAL='5m' is shorter than"
             + " MTASTS_MIN_VERIFY_INTERVAL='10m'");
   }
+
+  @Test
+  void theProbeContactsLoopbackAddressesOnlyWhenAllowed() {
+    assertThat(OperatorConfig.from(Map.of(), Map.of()).probeAllowLoopback()).isFalse();
+    assertThat(OperatorConfig.from(Map.of("MTASTS_PROBE_ALLOW_LOOPBACK", "true"), Map.of())
+        .probeAllowLoopback()).isTrue();
+    assertThatThrownBy(() -> OperatorConfig.from(
+            Map.of("MTASTS_PROBE_ALLOW_LOOPBACK", "yes"), Map.of()))
+        .hasMessageContaining("MTASTS_PROBE_ALLOW_LOOPBACK='yes' is invalid: expected true or"
+            + " false");
+  }
 }

@@ -2,25 +2,47 @@ package io.mtasts.operator.testing;
 
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
-
+import io.mtasts.operator.reconciler.ServingEndpoint;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Stands in for the in-cluster GET: serves whatever bytes a test says a web server serves. */
+/**
+ * Stands in for the in-cluster GET of one pod: serves whatever bytes a test says the pods of a
+ * web server serve (all of them, or one address), and records every endpoint it was asked.
+ */
 public final class ProbeDouble implements ServedPolicyProbe {
 
   private final Map<String, byte[]> servedByChild = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> servedByAddress = new ConcurrentHashMap<>();
+  private final List<ServingEndpoint> asked = new CopyOnWriteArrayList<>();
 
+  /** Every pod of {@code childName} serves {@code bytes}. */
   public void serve(String childName, byte[] bytes) {
     servedByChild.put(childName, bytes.clone());
   }
 
+  /** The pod at {@code address} serves {@code bytes}, whatever the others serve. */
+  public void serveAt(String address, byte[] bytes) {
+    servedByAddress.put(address, bytes.clone());
+  }
+
+  /** The endpoints asked so far, in order. */
+  public List<ServingEndpoint> asked() {
+    return List.copyOf(asked);
+  }
+
   @Override
-  public byte[] fetch(PolicyPlan plan) throws IOException {
-    byte[] bytes = servedByChild.get(plan.childName());
+  public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint) throws IOException {
+    asked.add(endpoint);
+    byte[] bytes = servedByAddress.get(endpoint.address());
     if (bytes == null) {
-      throw new IOException("connection refused (no pod serves " + plan.childName() + ")");
+      bytes = servedByChild.get(plan.childName());
+    }
+    if (bytes == null) {
+      throw new IOException("connection refused");
     }
     return bytes.clone();
   }

@@ -1,12 +1,25 @@
 package io.mtasts.operator.localserver;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +111,60 @@ public final class RolloutStandIn implements AutoCloseable {
     return client.resource(deployment).updateStatus();
   }
 
+  /**
+   * Writes the EndpointSlice the EndpointSlice controller writes for {@code service} once the
+   * pods of {@code deployment} are ready: one ready endpoint per address in {@code addresses},
+   * each Service port with its target port resolved against the pod template (a named target
+   * port is looked up among the containers' ports). The slice carries the Service's labels, as
+   * the controller copies them, and a managed-by label of its own, so a real EndpointSlice
+   * controller leaves it alone. An empty {@code addresses} removes the endpoints.
+   */
+  public static EndpointSlice publishEndpoints(KubernetesClient client, Service service,
+      Deployment deployment, List<String> addresses) {
+    List<EndpointPort> ports = new ArrayList<>();
+    for (ServicePort p : service.getSpec().getPorts()) {
+      ports.add(new EndpointPortBuilder().withName(p.getName()).withProtocol(p.getProtocol())
+          .withPort(targetPort(p, deployment)).build());
+    }
+    Map<String, String> labels = new HashMap<>(
+        Objects.requireNonNullElse(service.getMetadata().getLabels(), Map.of()));
+    labels.put("kubernetes.io/service-name", service.getMetadata().getName());
+    labels.put("endpointslice.kubernetes.io/managed-by", "rollout-stand-in.mtasts.io");
+    String family = addresses.stream().anyMatch(a -> a.contains(":")) ? "IPv6" : "IPv4";
+    EndpointSlice slice = new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withName(service.getMetadata().getName() + "-stand-in")
+        .withNamespace(service.getMetadata().getNamespace())
+        .withLabels(labels)
+        .endMetadata()
+        .withAddressType(family)
+        .withPorts(ports)
+        .withEndpoints(addresses.stream().map(a -> new EndpointBuilder()
+            .withAddresses(a)
+            .withNewConditions().withReady(true).withServing(true).withTerminating(false)
+            .endConditions()
+            .build()).toList())
+        .build();
+    return client.resource(slice).createOr(NonDeletingOperation::update);
+  }
+
+  private static Integer targetPort(ServicePort port, Deployment deployment) {
+    IntOrString target = port.getTargetPort();
+    if (target == null) {
+      return port.getPort();
+    }
+    if (target.getIntVal() != null) {
+      return target.getIntVal();
+    }
+    return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+        .flatMap(c -> Objects.requireNonNullElse(c.getPorts(), List.<ContainerPort>of()).stream())
+        .filter(c -> target.getStrVal().equals(c.getName()))
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no container port named "
+            + target.getStrVal() + " in Deployment " + deployment.getMetadata().getName()));
+  }
+
   /** Whether the status reports the current template updated and available on every replica. */
   public static boolean isRolledOut(Deployment deployment) {
     var status = deployment.getStatus();
@@ -125,6 +192,7 @@ public final class RolloutStandIn implements AutoCloseable {
       if (!pods.start(deployment)) {
         return;
       }
+      publishStandInEndpoints(deployment);
       markRolledOut(client, deployment);
       markedGeneration.put(key, generation);
       writes.increment();
@@ -132,6 +200,38 @@ public final class RolloutStandIn implements AutoCloseable {
       // a newer version arrived meanwhile; its own event rolls it out
       failures.increment();
     }
+  }
+
+  /**
+   * The pods' endpoints for the Service named like the Deployment, when there is one within 5
+   * seconds: one
+   * documentation address (192.0.2.0/24, never routed) per replica, as nothing is contacted at
+   * them in the worlds this form serves.
+   */
+  private void publishStandInEndpoints(Deployment deployment) {
+    var meta = deployment.getMetadata();
+    // the operator writes the Service alongside the Deployment; give it a moment to appear
+    Service service = null;
+    for (int attempt = 0; service == null && attempt < 50; attempt++) {
+      service = client.services().inNamespace(meta.getNamespace()).withName(meta.getName()).get();
+      if (service == null) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    if (service == null) {
+      return;
+    }
+    int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+    List<String> addresses = new ArrayList<>();
+    for (int i = 1; i <= replicas; i++) {
+      addresses.add("192.0.2." + i);
+    }
+    publishEndpoints(client, service, deployment, addresses);
   }
 
   /** Status updates written so far. */

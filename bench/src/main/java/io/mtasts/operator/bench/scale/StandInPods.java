@@ -10,6 +10,7 @@ import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.reconciler.ServingEndpoint;
 import io.mtasts.operator.plan.WebServerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ final class StandInPods implements ServedPolicyProbe, AutoCloseable {
   }
 
   @Override
-  public byte[] fetch(PolicyPlan plan) throws IOException {
+  public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint) throws IOException {
     byte[] bytes = servedByChild.get(plan.namespace() + "/" + plan.childName());
     if (bytes == null) {
       throw new IOException("connection refused (no pod serves " + plan.childName() + ")");

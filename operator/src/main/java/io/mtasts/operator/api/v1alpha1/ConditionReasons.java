@@ -57,6 +57,14 @@ public final class ConditionReasons {
   public static final String NO_MX_HOSTS = "NoMxHosts";
   /** Ready is False: an older resource owns the same domain. */
   public static final String DOMAIN_CLAIMED = "DomainClaimed";
+  /** PolicyServed is False: the Service lists no ready endpoint, so nothing serves the policy. */
+  public static final String NO_SERVING_ENDPOINT = "NoServingEndpoint";
+  /** PolicyServed is False: an endpoint could not be asked, or answered with an error. */
+  public static final String ENDPOINT_PROBE_FAILED = "EndpointProbeFailed";
+  /** PolicyServed is False: an endpoint answered with bytes other than the new policy's. */
+  public static final String SERVED_POLICY_DIFFERS = "ServedPolicyDiffers";
+  /** PolicyServed is False: the id waits for cert-manager's Certificate to be Ready. */
+  public static final String CERTIFICATE_NOT_READY = "CertificateNotReady";
 
   public static final String ISSUED = "Issued";
   /** CertificateReady is False while cert-manager issues; progress, not a problem. */

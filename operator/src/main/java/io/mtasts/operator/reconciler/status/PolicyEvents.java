@@ -50,9 +50,13 @@ public class PolicyEvents {
    * on the spec alone, so they cannot repeat without an edit.
    */
   private static final Set<String> EVERY_MESSAGE = Set.of(ConditionReasons.INVALID_SPEC);
-  /** Reasons of a False status that is work under way, not a problem. */
+  /**
+   * Reasons of a False status that is work under way, not a problem: old pods still terminating
+   * and a certificate being issued are part of every change.
+   */
   private static final Set<String> PROGRESS =
-      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING);
+      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING,
+          ConditionReasons.SERVED_POLICY_DIFFERS, ConditionReasons.CERTIFICATE_NOT_READY);
 
   private final KubernetesClient client;
   private final Clock clock;

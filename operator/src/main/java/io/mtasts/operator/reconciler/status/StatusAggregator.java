@@ -159,7 +159,7 @@ public final class StatusAggregator {
    * The web server's state: when {@code waiting} is empty the plan's policy is served and its id
    * is advertised; otherwise the id already advertised stays, and {@code waiting} says why.
    */
-  public void served(PolicyPlan plan, Optional<String> waiting) {
+  public void served(PolicyPlan plan, Optional<NotServed> waiting) {
     if (waiting.isEmpty()) {
       status.setPolicyId(plan.policyId());
       status.setPolicy(plan.policyText());
@@ -168,8 +168,8 @@ public final class StatusAggregator {
           + " is served by the web server; publish the DNS records in status.dnsRecords");
     } else {
       String previous = status.getPolicyId();
-      conditions.set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.ROLLING_OUT,
-          waiting.get() + (previous == null ? "; no policy id is advertised yet"
+      conditions.set(ConditionTypes.POLICY_SERVED, false, waiting.get().reason(),
+          waiting.get().message() + (previous == null ? "; no policy id is advertised yet"
               : "; policy id " + previous + " stays advertised until the new one is served"));
     }
     List<DnsRecord> records = plan.dnsRecords(status.getPolicyId()).stream()
@@ -186,8 +186,9 @@ public final class StatusAggregator {
    */
   public void idAllocated(PolicyPlan plan, PolicyRollout allocation) {
     status.setRollout(allocation);
-    served(plan, Optional.of("policy id " + allocation.getPolicyId()
-        + " was allocated for the new policy, which the web server gets next"));
+    served(plan, Optional.of(new NotServed(ConditionReasons.ROLLING_OUT, "policy id "
+        + allocation.getPolicyId() + " was allocated for the new policy, which the web server"
+        + " gets next")));
   }
 
   /**

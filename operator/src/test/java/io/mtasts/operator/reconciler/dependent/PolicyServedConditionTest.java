@@ -10,11 +10,18 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.plan.PolicyPlan;
-import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
+import io.mtasts.operator.reconciler.EndpointProbe;
+import io.mtasts.operator.reconciler.ServingEndpoint;
+import io.mtasts.operator.reconciler.status.NotServed;
 import io.mtasts.operator.testing.Policies;
 import io.mtasts.operator.testing.ProbeDouble;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** When the web server counts as serving the new policy, and what is said while it does not. */
@@ -94,40 +101,66 @@ class PolicyServedConditionTest {
         .isEqualTo("rolling out: 1 of 2 pods are available");
   }
 
-  @Test
-  void servedOnlyWhenTheProbeFetchesExactlyTheNewBytes() {
-    probe.serve(plan.childName(), plan.policyBytes());
-    Result<String> met = PolicyServedCondition.outcome(rolledOut(), plan, probe);
-    assertThat(met.isSuccess()).isTrue();
-    assertThat(met.getDetail()).isEqualTo("policy " + plan.policyId() + " is served");
+  private static final List<ServingEndpoint> TWO_PODS = List.of(
+      new ServingEndpoint("10.244.0.10", 8080, "web-a", false),
+      new ServingEndpoint("10.244.0.11", 8080, "web-b", false));
+  private static final Supplier<Optional<NotServed>> NO_CERTIFICATE_TO_WAIT_FOR = Optional::empty;
+
+  private final EndpointProbe endpoints = new EndpointProbe(probe, false, Duration.ofSeconds(5), 2);
+
+  @AfterEach
+  void close() {
+    endpoints.close();
   }
 
   @Test
-  void otherBytesAreNotServed() {
-    probe.serve(plan.childName(), "version: STSv1\n".getBytes(StandardCharsets.US_ASCII));
-    Result<String> met = PolicyServedCondition.outcome(rolledOut(), plan, probe);
+  void servedOnlyWhenEveryEndpointAnswersExactlyTheNewBytes() {
+    probe.serve(plan.childName(), plan.policyBytes());
+    Result<NotServed> met = PolicyServedCondition.outcome(rolledOut(), plan, TWO_PODS, endpoints,
+        NO_CERTIFICATE_TO_WAIT_FOR);
+    assertThat(met.isSuccess()).isTrue();
+    assertThat(probe.asked()).containsExactlyInAnyOrderElementsOf(TWO_PODS);
+  }
+
+  @Test
+  void oneEndpointWithOtherBytesIsNotServed() {
+    probe.serve(plan.childName(), plan.policyBytes());
+    probe.serveAt("10.244.0.11", "version: STSv1\n".getBytes(StandardCharsets.US_ASCII));
+    Result<NotServed> met = PolicyServedCondition.outcome(rolledOut(), plan, TWO_PODS, endpoints,
+        NO_CERTIFICATE_TO_WAIT_FOR);
     assertThat(met.isSuccess()).isFalse();
-    assertThat(met.getDetail()).isEqualTo("the web server does not serve policy "
-        + plan.policyId() + " yet (it answered 15 other bytes)");
+    assertThat(met.getDetail().reason()).isEqualTo(ConditionReasons.SERVED_POLICY_DIFFERS);
+    assertThat(met.getDetail().message()).startsWith("the web server does not serve policy "
+        + plan.policyId() + " everywhere yet: 10.244.0.11:8080 (pod web-b) answered 15 bytes");
   }
 
   @Test
   void aFailedFetchIsNotServedAndSaysWhy() {
-    ServedPolicyProbe failing = p -> {
-      throw new IOException("connection refused");
-    };
-    Result<String> met = PolicyServedCondition.outcome(rolledOut(), plan, failing);
+    Result<NotServed> met = PolicyServedCondition.outcome(rolledOut(), plan, TWO_PODS, endpoints,
+        NO_CERTIFICATE_TO_WAIT_FOR);
     assertThat(met.isSuccess()).isFalse();
-    assertThat(met.getDetail())
-        .isEqualTo("fetching the policy from the web server failed: connection refused");
+    assertThat(met.getDetail().reason()).isEqualTo(ConditionReasons.ENDPOINT_PROBE_FAILED);
+    assertThat(met.getDetail().message()).startsWith("fetching the policy from the web server"
+        + " failed: 10.244.0.10:8080 (pod web-a): connection refused; 10.244.0.11:8080 (pod"
+        + " web-b): connection refused; expected the " + plan.policyBytes().length);
+  }
+
+  @Test
+  void servedBytesStillWaitForTheCertificate() {
+    probe.serve(plan.childName(), plan.policyBytes());
+    NotServed certificate = new NotServed(ConditionReasons.CERTIFICATE_NOT_READY, "not Ready");
+    Result<NotServed> met = PolicyServedCondition.outcome(rolledOut(), plan, TWO_PODS, endpoints,
+        () -> Optional.of(certificate));
+    assertThat(met.isSuccess()).isFalse();
+    assertThat(met.getDetail()).isEqualTo(certificate);
   }
 
   @Test
   void theProbeIsNotAskedWhileTheRolloutIsUnfinished() {
-    ServedPolicyProbe mustNotBeCalled = p -> {
-      throw new AssertionError("probed during a rollout");
-    };
-    Result<String> met = PolicyServedCondition.outcome(null, plan, mustNotBeCalled);
+    Result<NotServed> met = PolicyServedCondition.outcome(null, plan, TWO_PODS, endpoints,
+        NO_CERTIFICATE_TO_WAIT_FOR);
     assertThat(met.isSuccess()).isFalse();
+    assertThat(met.getDetail().reason()).isEqualTo(ConditionReasons.ROLLING_OUT);
+    assertThat(probe.asked()).isEmpty();
   }
 }

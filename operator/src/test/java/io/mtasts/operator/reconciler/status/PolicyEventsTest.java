@@ -32,6 +32,23 @@ class PolicyEventsTest {
   }
 
   @Test
+  void waitingForOldPodsOrTheCertificateIsProgressAndAFailedProbeIsAWarning() {
+    List<Condition> waiting = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.SERVED_POLICY_DIFFERS, "old"));
+    assertThat(PolicyEvents.noticesFor(null, waiting)).isEmpty();
+    List<Condition> served = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, true, ConditionReasons.SERVED, "served"));
+    List<Condition> certificate = conditions(served, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.CERTIFICATE_NOT_READY, "cert"));
+    assertThat(PolicyEvents.noticesFor(served, certificate)).extracting(Notice::type)
+        .containsExactly("Normal");
+    List<Condition> failed = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.ENDPOINT_PROBE_FAILED, "503"));
+    assertThat(PolicyEvents.noticesFor(null, failed)).containsExactly(new Notice("Warning",
+        ConditionReasons.ENDPOINT_PROBE_FAILED, "PolicyServed is False: 503"));
+  }
+
+  @Test
   void aProblemAppearingIsAWarningWithItsReason() {
     List<Condition> after = conditions(null, c -> c
         .set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, "Service x exists"));

@@ -89,7 +89,8 @@ class StatusAggregatorTest {
   void aRolloutHoldsReadyBackWithItsOwnReasonAndKeepsTheAdvertisedId() {
     PolicyPlan plan = withExistingSecret();
     status.setPolicyId("20250101T000000");
-    report.served(plan, Optional.of("rolling out: 1 of 2 pods have the new policy"));
+    report.served(plan, Optional.of(new NotServed(ConditionReasons.ROLLING_OUT,
+        "rolling out: 1 of 2 pods have the new policy")));
     report.certificate(plan, false, Optional.empty(), GOOD_SECRET);
     report.ready(plan);
     assertThat(status.getPolicyId()).isEqualTo("20250101T000000");
@@ -122,7 +123,8 @@ class StatusAggregatorTest {
   @Test
   void nothingAdvertisedYetMeansNoStsRecordToPublish() {
     PolicyPlan plan = withExistingSecret();
-    report.served(plan, Optional.of("the web server Deployment does not exist yet"));
+    report.served(plan, Optional.of(new NotServed(ConditionReasons.ROLLING_OUT,
+        "the web server Deployment does not exist yet")));
     assertThat(status.getPolicyId()).isNull();
     assertThat(status.getDnsRecords()).isNull();
   }
@@ -130,7 +132,8 @@ class StatusAggregatorTest {
   @Test
   void theServedConditionIsPreferredWhenSeveralHoldReadyBack() {
     PolicyPlan plan = withIssuer();
-    report.served(plan, Optional.of("the web server Deployment does not exist yet"));
+    report.served(plan, Optional.of(new NotServed(ConditionReasons.ROLLING_OUT,
+        "the web server Deployment does not exist yet")));
     report.certificate(plan, false, Optional.empty());
     report.ready(plan);
     assertThat(ready().getReason()).isEqualTo(ConditionReasons.ROLLING_OUT);

@@ -1,0 +1,58 @@
+package io.mtasts.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.ChildNames;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The informer of the web server Services' EndpointSlices: a pod becoming ready, terminating or
+ * going away triggers a reconcile of its policy, and the served-policy check reads the endpoints
+ * from this cache rather than from the API server. The EndpointSlice controller copies a
+ * Service's labels to its slices, so the informer sees only slices of the operator's Services.
+ */
+public final class ServedEndpointSlices {
+
+  static final String NAME = "endpointslices";
+  private static final String BY_SERVICE = "mtasts.byServiceName";
+
+  private ServedEndpointSlices() {}
+
+  static InformerEventSource<EndpointSlice, MtaStsPolicy> eventSource(
+      EventSourceContext<MtaStsPolicy> context) {
+    // a slice names its Service; the index finds the policy whose child has that name
+    context.getPrimaryCache().addIndexer(BY_SERVICE,
+        p -> List.of(key(p.getMetadata().getNamespace(), ChildNames.of(p))));
+    InformerEventSourceConfiguration<EndpointSlice> config =
+        InformerEventSourceConfiguration.from(EndpointSlice.class, MtaStsPolicy.class)
+            .withName(NAME)
+            .withNamespacesInheritedFromController()
+            .withLabelSelector(ChildNames.SELECTOR)
+            .withSecondaryToPrimaryMapper(slice -> primaries(context, slice))
+            .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  private static Set<ResourceID> primaries(
+      EventSourceContext<MtaStsPolicy> context, EndpointSlice slice) {
+    var labels = slice.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(ServingEndpoints.SERVICE_NAME_LABEL);
+    if (service == null) {
+      return Set.of();
+    }
+    return context.getPrimaryCache()
+        .byIndex(BY_SERVICE, key(slice.getMetadata().getNamespace(), service)).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}
