@@ -1,7 +1,6 @@
 package io.mtasts.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -41,7 +39,7 @@ final class ChildRefusals {
   Optional<Duration> handle(MtaStsPolicy policy, PolicyPlan plan,
       WorkflowReconcileResult result, StatusAggregator report) {
     ResourceID id = ResourceID.fromResource(policy);
-    Map<DependentResource, Exception> errors = result.getErroredDependents();
+    var errors = result.getErroredDependents();
     if (errors.isEmpty()) {
       backoff.accepted(id);
       return Optional.empty();
