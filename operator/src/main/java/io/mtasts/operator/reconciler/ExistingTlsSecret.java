@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.status.TlsSecretFinding;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the Secret a policy names in {@code spec.tls.secretName} and judges its certificate.
@@ -24,15 +27,19 @@ final class ExistingTlsSecret {
   /** How soon to look again at a Secret that is missing or unusable: nothing watches it. */
   static final Duration RECHECK = Duration.ofMinutes(1);
 
+  private static final Logger LOG = LoggerFactory.getLogger(ExistingTlsSecret.class);
+
   private ExistingTlsSecret() {}
 
   static TlsSecretFinding inspect(KubernetesClient client, PolicyPlan plan, Instant now) {
     String name = plan.tlsSecretName();
     Secret secret;
     try {
-      secret = client.secrets().inNamespace(plan.namespace()).withName(name).get();
+      secret = read(client, plan.namespace(), name);
     } catch (KubernetesClientException e) {
-      return TlsSecretFinding.unreadable(name, e.getCode() == 0
+      LOG.warn("{}/{}: could not read Secret {}: {}", plan.namespace(),
+          plan.primary().getMetadata().getName(), name, e.getCode());
+      return TlsSecretFinding.unreadable(name, e.getCode() <= 0
           ? "the API server did not answer" : "the API server answered " + e.getCode()
               + (e.getStatus() == null || e.getStatus().getReason() == null
                   ? "" : " " + e.getStatus().getReason()));
@@ -41,6 +48,22 @@ final class ExistingTlsSecret {
       return TlsSecretFinding.missing(name, plan.namespace());
     }
     return TlsSecretFinding.of(secret, plan.policyHost(), now);
+  }
+
+  /**
+   * One GET, asked once more when it was cut short by an interrupt: a reconcile thread can carry
+   * an interrupt left over from work cancelled earlier in the same reconcile (seen under load),
+   * and reporting the Secret unreadable for that would flap CertificateReady and Ready.
+   */
+  private static Secret read(KubernetesClient client, String namespace, String name) {
+    try {
+      return client.secrets().inNamespace(namespace).withName(name).get();
+    } catch (KubernetesClientException e) {
+      if (!(e.getCause() instanceof InterruptedIOException)) {
+        throw e;
+      }
+      return client.secrets().inNamespace(namespace).withName(name).get();
+    }
   }
 
   /**

@@ -162,7 +162,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(policy, context, report);
-      report.notEvaluatedSinceOlderGenerations();
       report.status().setObservedGeneration(generationOf(policy));
       metrics.served(ResourceID.fromResource(policy),
           policy.getSpec() == null ? null : policy.getSpec().getDomain(),

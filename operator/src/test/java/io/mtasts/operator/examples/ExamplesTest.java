@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.cli.RenderRun;
+import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.plan.SpecValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,8 +74,9 @@ class ExamplesTest {
     String name = file + " " + document.at("/metadata/name").asText();
     assertThat(document.get("apiVersion").asText()).as(name).isEqualTo("mtasts.io/v1alpha1");
     MtaStsPolicy policy = KUBE.convertValue(document, MtaStsPolicy.class);
-    assertThat(SpecValidator.problems(policy.getSpec())).as("operator's check of %s", name)
-        .isEmpty();
+    // with the operator's default limits, which an example must fit without changed settings
+    assertThat(SpecValidator.problems(policy.getSpec(), PlanSettings.defaults()))
+        .as("operator's check of %s", name).isEmpty();
     assertThat(schema.problems(document)).as("CRD schema check of %s", name).isEmpty();
   }
 

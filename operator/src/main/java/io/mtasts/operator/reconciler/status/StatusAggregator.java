@@ -50,6 +50,7 @@ public final class StatusAggregator {
     conditions.set(ConditionTypes.PAUSED, true, ConditionReasons.PAUSED_BY_ANNOTATION,
         "the annotation " + annotation + "=\"" + value + "\" is set: nothing is changed;"
             + " remove it or set it to \"false\" to resume");
+    notEvaluatedSinceOlderGenerations();
   }
 
   /**
@@ -61,6 +62,7 @@ public final class StatusAggregator {
         "the annotation " + annotation + " has the value \"" + value + "\", which is not a"
             + " boolean: nothing is changed until it is one of " + allowed
             + ", or is removed");
+    notEvaluatedSinceOlderGenerations();
   }
 
   /**
@@ -82,14 +84,16 @@ public final class StatusAggregator {
             ? "no policy of this resource has been served yet, and none will be until the"
                 + " spec is fixed"
             : "policy " + advertised + ", the last one served, stays in place and advertised"));
+    notEvaluatedSinceOlderGenerations();
   }
 
   /**
-   * Marks Unknown every condition (Paused aside) that was last evaluated for an older generation
-   * and was not evaluated by this reconcile, because it stopped early (paused, invalid spec,
-   * conflict): its facts describe a spec that is gone. Call after the reconcile reported.
+   * Marks Unknown every condition (Paused aside) that was last evaluated for an older generation,
+   * when the reconcile stops early (paused, invalid spec, conflict) and will not evaluate it: its
+   * facts describe a spec that is gone. A reconcile that goes on evaluates every condition, and
+   * keeps the last verification of an older generation only until the next one finishes.
    */
-  public void notEvaluatedSinceOlderGenerations() {
+  void notEvaluatedSinceOlderGenerations() {
     long current = conditions.generation();
     boolean paused = conditions.isTrue(ConditionTypes.PAUSED);
     String why = paused ? "the policy is paused" : conditions.find(ConditionTypes.READY)
@@ -124,6 +128,7 @@ public final class StatusAggregator {
 
   public void conflict(String conflict) {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.CONFLICT, conflict);
+    notEvaluatedSinceOlderGenerations();
   }
 
   /**

@@ -262,7 +262,6 @@ class StatusAggregatorTest {
     StatusConditions atFive = new StatusConditions(atTwo.toList(), 5, NOW);
     StatusAggregator fifth = new StatusAggregator(status, atFive);
     fifth.invalidSpec(List.of("spec.mx: must not be empty"));
-    fifth.notEvaluatedSinceOlderGenerations();
 
     Condition certificate = atFive.find(ConditionTypes.CERTIFICATE_READY).orElseThrow();
     assertThat(certificate.getStatus()).isEqualTo("Unknown");
@@ -282,10 +281,43 @@ class StatusAggregatorTest {
     StatusConditions atSix = new StatusConditions(atFive.toList(), 6, NOW);
     StatusAggregator sixth = new StatusAggregator(status, atSix);
     sixth.invalidSpec(List.of("spec.mx: must not be empty"));
-    sixth.notEvaluatedSinceOlderGenerations();
     assertThat(atSix.find(ConditionTypes.CERTIFICATE_READY).orElseThrow().getMessage())
         .startsWith("not evaluated for generation 6 ")
         .endsWith("; at generation 2 it was True (ExistingSecret)");
+  }
+
+  @Test
+  void aReconcileThatGoesOnKeepsTheLastVerificationOfAnOlderGenerationUntilTheNextOne() {
+    PolicyPlan plan = withExistingSecret();
+    StatusConditions atTwo = new StatusConditions(null, 2, NOW);
+    new StatusAggregator(status, atTwo).verified(failing());
+
+    StatusConditions atThree = new StatusConditions(atTwo.toList(), 3, NOW);
+    StatusAggregator third = new StatusAggregator(status, atThree);
+    third.served(plan, Optional.empty());
+    third.certificate(plan, false, Optional.empty(), GOOD_SECRET);
+    third.verificationPending();
+    third.ready(plan);
+    Condition verified = atThree.find(ConditionTypes.VERIFIED).orElseThrow();
+    assertThat(verified.getStatus()).isEqualTo("False");
+    assertThat(verified.getObservedGeneration()).isEqualTo(2L);
+  }
+
+  @Test
+  void pausingAfterAnEditLeavesNoConditionOfTheOldSpecStandingAsTrue() {
+    PolicyPlan plan = withExistingSecret();
+    StatusConditions atTwo = new StatusConditions(null, 2, NOW);
+    StatusAggregator second = new StatusAggregator(status, atTwo);
+    second.served(plan, Optional.empty());
+    second.certificate(plan, false, Optional.empty(), GOOD_SECRET);
+    second.ready(plan);
+
+    StatusConditions atThree = new StatusConditions(atTwo.toList(), 3, NOW);
+    new StatusAggregator(status, atThree).paused("mtasts.io/paused", "true");
+    Condition ready = atThree.find(ConditionTypes.READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("Unknown");
+    assertThat(ready.getMessage()).startsWith("not evaluated for generation 3 because the policy"
+        + " is paused; at generation 2 it was True (Ready)");
   }
 
   @Test
