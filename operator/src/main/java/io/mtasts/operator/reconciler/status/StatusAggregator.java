@@ -29,6 +29,8 @@ public final class StatusAggregator {
 
   private final MtaStsPolicyStatus status;
   private final StatusConditions conditions;
+  /** Whether this reconcile allocated a new id and leaves the workflow to the next one. */
+  private boolean idAllocated;
 
   /** Works on {@code status} (a copy the caller owns) and its conditions. */
   public StatusAggregator(MtaStsPolicyStatus status, StatusConditions conditions) {
@@ -90,6 +92,11 @@ public final class StatusAggregator {
    * conflict): its facts describe a spec that is gone. Call after the reconcile reported.
    */
   public void notEvaluatedSinceOlderGenerations() {
+    if (idAllocated) {
+      // not a stop: the reconcile that follows at once evaluates them for this generation, and
+      // an Unknown in between would make a problem that stays look like a new one
+      return;
+    }
     long current = conditions.generation();
     boolean paused = conditions.isTrue(ConditionTypes.PAUSED);
     String why = paused ? "the policy is paused" : conditions.find(ConditionTypes.READY)
@@ -185,6 +192,7 @@ public final class StatusAggregator {
    * them out under this id; the advertised id stays until they are served.
    */
   public void idAllocated(PolicyPlan plan, PolicyRollout allocation) {
+    idAllocated = true;
     status.setRollout(allocation);
     served(plan, Optional.of(new NotServed(ConditionReasons.ROLLING_OUT, "policy id "
         + allocation.getPolicyId() + " was allocated for the new policy, which the web server"
