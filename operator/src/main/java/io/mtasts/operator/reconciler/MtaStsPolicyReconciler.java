@@ -331,10 +331,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
             .flatMap(RolloutTrouble::of)
             .filter(t -> t.message().equals(w.message())))
         .ifPresent(t -> report.rolloutTrouble(t.reason()));
-    MxGuard.verdict(context).flatMap(v -> MxCoverageStatus.guard(v.held(), v.reason(),
-            v.message(), report, policy.getStatus() == null ? null
-                : policy.getStatus().getConditions()))
-        .ifPresent(n -> events.record(policy, n.type(), n.reason(), n.message()));
+    MxGuard.verdict(context).ifPresent(v -> MxCoverageStatus.guard(v.held(), v.reason(),
+        v.message(), report));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
     Optional<TlsSecretFinding> secret = plan.usesExistingSecret()

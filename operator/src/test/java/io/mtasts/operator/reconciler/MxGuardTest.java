@@ -13,7 +13,7 @@ import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.VerificationSpec;
 import io.mtasts.operator.plan.DesiredChildren;
-import io.mtasts.operator.policy.PolicyId;
+import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.testing.Policies;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,8 +46,13 @@ class MxGuardTest {
         + "max_age: 604800\r\n";
   }
 
-  private static String idOf(String policy) {
-    return PolicyId.of(policy.getBytes(StandardCharsets.US_ASCII));
+  /** The id allocated for {@code policy}, read from status.rollout once it is there. */
+  private String idOf(String policy) {
+    String sha = PolicyIds.sha256Hex(policy.getBytes(StandardCharsets.US_ASCII));
+    return cluster.awaitPolicy("example", p -> p.getStatus() != null
+            && p.getStatus().getRollout() != null
+            && sha.equals(p.getStatus().getRollout().getPolicySha256()))
+        .getStatus().getRollout().getPolicyId();
   }
 
   /** A testing policy for example.com served and advertised, published through external-dns. */
@@ -169,10 +174,11 @@ class MxGuardTest {
         "backup.example.net")));
     String covering = enforce("mail.example.com", "backup.example.net");
     rollOut(covering);
-    cluster.awaitPolicy("example", p -> idOf(covering).equals(p.getStatus().getPolicyId()));
+    String coveringId = idOf(covering);
+    cluster.awaitPolicy("example", p -> coveringId.equals(p.getStatus().getPolicyId()));
     assertThat(mxQueries()).isGreaterThan(queries);
     cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
-        .getTargets().get(0).equals("v=STSv1; id=" + idOf(covering)));
+        .getTargets().get(0).equals("v=STSv1; id=" + coveringId));
   }
 
   @Test
@@ -193,7 +199,8 @@ class MxGuardTest {
         "mail.example.com")));
     String policy = enforce("*.mx.example.com", "mail.example.com");
     rollOut(policy);
-    cluster.awaitPolicy("example", p -> idOf(policy).equals(p.getStatus().getPolicyId()));
+    String id = idOf(policy);
+    cluster.awaitPolicy("example", p -> id.equals(p.getStatus().getPolicyId()));
   }
 
   @Test

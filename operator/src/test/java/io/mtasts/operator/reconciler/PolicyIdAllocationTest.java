@@ -116,7 +116,10 @@ class PolicyIdAllocationTest {
 
   @Test
   void anAllocatedIdSurvivesARestartAndIsTheOneAdvertised() throws Exception {
-    cluster = new OperatorHarness().start();
+    cluster = new OperatorHarness();
+    // the enforce policy's id goes out only when the MX guard sees its MX host covered
+    cluster.dns.addMx("example.com", 10, "mail.example.com");
+    cluster.start();
     String idA = createServed(Policies.basic("example", "example.com")).getStatus()
         .getPolicyId();
     String idB = change(p -> p.getSpec().setMode(Mode.ENFORCE), ENFORCE, idA);
@@ -145,6 +148,7 @@ class PolicyIdAllocationTest {
     Instant now = Instant.parse("2026-03-01T12:00:00.100Z");
     // a clock that stands still: every allocation happens in the same second
     cluster = new OperatorHarness().clock(Clock.fixed(now, ZoneOffset.UTC));
+    cluster.dns.addMx("example.com", 10, "mail.example.com");
     cluster.start();
     String idA = createServed(Policies.basic("example", "example.com")).getStatus()
         .getPolicyId();

@@ -10,8 +10,8 @@ import io.mtasts.operator.api.externaldns.DNSEndpoint;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.plan.WebServerConfig;
-import io.mtasts.operator.policy.PolicyId;
 import io.mtasts.operator.testing.Policies;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
@@ -44,13 +44,22 @@ class ServedEverywhereTest {
         .getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** The id allocated for the ConfigMap's policy, read from status.rollout. */
+  private String allocatedId() {
+    String sha = PolicyIds.sha256Hex(configMapPolicy());
+    return cluster.awaitPolicy("example", p -> p.getStatus() != null
+            && p.getStatus().getRollout() != null
+            && sha.equals(p.getStatus().getRollout().getPolicySha256()))
+        .getStatus().getRollout().getPolicyId();
+  }
+
   @Test
   void everyPodIsAskedAndOneServingOtherBytesHoldsTheIdUntilItIsGone() throws Exception {
     cluster = new OperatorHarness().start();
     cluster.create(Policies.basic("example", "example.com"));
     cluster.awaitChild(Deployment.class, CHILD, x -> true);
     byte[] policy = configMapPolicy();
-    String id = PolicyId.of(policy);
+    String id = allocatedId();
     cluster.probe.serve(CHILD, policy);
     cluster.probe.serveAt("10.244.0.12", "version: STSv1\r\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -93,7 +102,7 @@ class ServedEverywhereTest {
         """));
     Certificate cert = cluster.awaitChild(Certificate.class, CHILD, x -> true);
     cluster.awaitChild(Deployment.class, CHILD, x -> true);
-    String id = PolicyId.of(configMapPolicy());
+    String id = allocatedId();
     cluster.completeRollout(CHILD);
 
     MtaStsPolicy waiting = cluster.awaitPolicy("example",

@@ -1,6 +1,5 @@
 package io.mtasts.operator.reconciler.status;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.policy.Mode;
@@ -23,29 +22,16 @@ public final class MxCoverageStatus {
   private MxCoverageStatus() {}
 
   /**
-   * Reports the guard's verdict on PolicyServed. Returns the Warning Event to record when the
-   * condition's status stays the same but its reason becomes a guard's (a rollout turning into a
-   * hold), which the transition Events would not show; empty otherwise.
+   * Reports the guard's verdict on PolicyServed. Its Events are those of the condition's
+   * transitions ({@link PolicyEvents#noticesFor}): a hold is a problem, and so is an id
+   * advertised against the guard's finding.
    */
-  public static Optional<PolicyEvents.Notice> guard(boolean held, String reason, String message,
-      StatusAggregator report, List<Condition> before) {
-    StatusConditions conditions = report.conditions();
+  public static void guard(boolean held, String reason, String message,
+      StatusAggregator report) {
     if (!held && ConditionReasons.SERVED.equals(reason)) {
-      return Optional.empty();
+      return;
     }
-    conditions.set(ConditionTypes.POLICY_SERVED, !held, reason, message);
-    Optional<Condition> previous = before == null ? Optional.empty() : before.stream()
-        .filter(c -> ConditionTypes.POLICY_SERVED.equals(c.getType())).findFirst();
-    boolean sameStatus = previous.map(c -> c.getStatus()
-        .equals(held ? StatusConditions.FALSE : StatusConditions.TRUE)).orElse(false);
-    boolean sameReason = previous.map(c -> reason.equals(c.getReason())).orElse(false);
-    // a status change is an Event of its own (PolicyEvents); an override is worth a Warning too
-    boolean warn = held || ConditionReasons.MX_GUARD_OVERRIDDEN.equals(reason);
-    if (warn && (sameStatus || !held) && !sameReason) {
-      return Optional.of(new PolicyEvents.Notice("Warning", reason,
-          ConditionTypes.POLICY_SERVED + " is " + (held ? "False" : "True") + ": " + message));
-    }
-    return Optional.empty();
+    report.conditions().set(ConditionTypes.POLICY_SERVED, !held, reason, message);
   }
 
   /**

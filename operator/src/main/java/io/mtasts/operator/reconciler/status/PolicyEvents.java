@@ -57,6 +57,11 @@ public class PolicyEvents {
   private static final Set<String> PROGRESS =
       Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING,
           ConditionReasons.SERVED_POLICY_DIFFERS, ConditionReasons.CERTIFICATE_NOT_READY);
+  /**
+   * Reasons of a True status that are a problem all the same: an enforce id advertised although
+   * the MX guard found mail hosts it does not cover, because the user overrode the guard.
+   */
+  private static final Set<String> TRUE_BUT_PROBLEM = Set.of(ConditionReasons.MX_GUARD_OVERRIDDEN);
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -113,7 +118,8 @@ public class PolicyEvents {
     if (NEUTRAL.contains(c.getType())) {
       return NEUTRAL_PROBLEMS.contains(c.getReason());
     }
-    boolean good = StatusConditions.TRUE.equals(c.getStatus());
+    boolean good = StatusConditions.TRUE.equals(c.getStatus())
+        && !TRUE_BUT_PROBLEM.contains(c.getReason());
     return !good && !StatusConditions.UNKNOWN.equals(c.getStatus())
         && !PROGRESS.contains(c.getReason());
   }

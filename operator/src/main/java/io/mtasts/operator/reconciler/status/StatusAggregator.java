@@ -29,6 +29,7 @@ public final class StatusAggregator {
 
   private final MtaStsPolicyStatus status;
   private final StatusConditions conditions;
+  /** Whether this reconcile allocated a new id and leaves the workflow to the next one. */
 
   /** Works on {@code status} (a copy the caller owns) and its conditions. */
   public StatusAggregator(MtaStsPolicyStatus status, StatusConditions conditions) {

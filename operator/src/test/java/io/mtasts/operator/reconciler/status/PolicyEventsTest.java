@@ -137,6 +137,33 @@ class PolicyEventsTest {
   }
 
   @Test
+  void aRolloutHeldByTheMxGuardIsOneWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.ROLLING_OUT, "rolling out")
+        .set(ConditionTypes.READY, false, ConditionReasons.ROLLING_OUT, "rolling out"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.MX_NOT_COVERED, "uncovered")
+        .set(ConditionTypes.READY, false, ConditionReasons.MX_NOT_COVERED, "uncovered"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(new Notice("Warning",
+        ConditionReasons.MX_NOT_COVERED, "PolicyServed is False: uncovered"));
+  }
+
+  @Test
+  void anIdAdvertisedAgainstTheMxGuardIsAWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.MX_NOT_COVERED, "uncovered")
+        .set(ConditionTypes.READY, false, ConditionReasons.MX_NOT_COVERED, "uncovered"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.POLICY_SERVED, true, ConditionReasons.MX_GUARD_OVERRIDDEN, "anyway")
+        .set(ConditionTypes.READY, true, ConditionReasons.READY, "served"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(new Notice("Warning",
+        ConditionReasons.MX_GUARD_OVERRIDDEN, "PolicyServed is True: anyway"));
+    List<Condition> stays = conditions(after, c -> c
+        .set(ConditionTypes.POLICY_SERVED, true, ConditionReasons.MX_GUARD_OVERRIDDEN, "anyway"));
+    assertThat(PolicyEvents.noticesFor(after, stays)).isEmpty();
+  }
+
+  @Test
   void anotherRefusedEditIsAnotherWarning() {
     List<Condition> before = conditions(null, c -> c
         .set(ConditionTypes.READY, false, ConditionReasons.INVALID_SPEC, "spec.mx: bad"));

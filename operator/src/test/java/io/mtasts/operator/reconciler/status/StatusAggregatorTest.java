@@ -321,6 +321,31 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void conditionsOfAnOlderGenerationStayWhileANewIdIsAllocated() {
+    PolicyPlan plan = withExistingSecret();
+    StatusConditions atTwo = new StatusConditions(null, 2, NOW);
+    StatusAggregator second = new StatusAggregator(status, atTwo);
+    second.served(plan, Optional.empty());
+    second.certificate(plan, false, Optional.empty(), GOOD_SECRET);
+    second.ready(plan);
+    var certificateBefore = status.getCertificate();
+
+    StatusConditions atThree = new StatusConditions(atTwo.toList(), 3, NOW);
+    StatusAggregator third = new StatusAggregator(status, atThree);
+    third.idAllocated(plan, new PolicyRollout(plan.policyId(), "0123abcd",
+        "2026-01-01T10:00:00Z"));
+    third.ready(plan);
+
+    Condition certificate = atThree.find(ConditionTypes.CERTIFICATE_READY).orElseThrow();
+    assertThat(certificate.getStatus()).isEqualTo("True");
+    assertThat(certificate.getReason()).isEqualTo(ConditionReasons.EXISTING_SECRET);
+    assertThat(certificate.getObservedGeneration()).isEqualTo(2L);
+    assertThat(status.getCertificate()).isEqualTo(certificateBefore);
+    assertThat(atThree.find(ConditionTypes.POLICY_SERVED).orElseThrow().getReason())
+        .isEqualTo(ConditionReasons.ROLLING_OUT);
+  }
+
+  @Test
   void anExistingSecretNotReadIsUnknownNeverTrue() {
     PolicyPlan plan = withExistingSecret();
     report.served(plan, Optional.empty());
