@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -55,11 +57,7 @@ public final class DesiredChildren {
   /** The canonical policy bytes and the web server's configuration. */
   public static ConfigMap configMap(PolicyPlan plan) {
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(plan.childName())
-        .withNamespace(plan.namespace())
-        .withLabels(plan.labels())
-        .endMetadata()
+        .withMetadata(metadata(plan))
         .withData(Map.of(
             WebServerConfig.POLICY_KEY, plan.policyText(),
             WebServerConfig.CONFIG_KEY, plan.webServerConfig()))
@@ -73,11 +71,7 @@ public final class DesiredChildren {
    */
   public static Deployment deployment(PolicyPlan plan) {
     return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(plan.childName())
-        .withNamespace(plan.namespace())
-        .withLabels(plan.labels())
-        .endMetadata()
+        .withMetadata(metadata(plan))
         .withNewSpec()
         .withReplicas(plan.replicas())
         .withNewSelector()
@@ -182,11 +176,7 @@ public final class DesiredChildren {
   /** The ClusterIP Service in front of the policy web server pods. */
   public static Service service(PolicyPlan plan) {
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(plan.childName())
-        .withNamespace(plan.namespace())
-        .withLabels(plan.labels())
-        .endMetadata()
+        .withMetadata(metadata(plan))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(plan.labels())
@@ -248,11 +238,7 @@ public final class DesiredChildren {
   public static Certificate certificate(PolicyPlan plan) {
     IssuerRef issuer = plan.issuer().orElseThrow();
     return new CertificateBuilder()
-        .withNewMetadata()
-        .withName(plan.childName())
-        .withNamespace(plan.namespace())
-        .withLabels(plan.labels())
-        .endMetadata()
+        .withMetadata(metadata(plan))
         .withNewSpec()
         .withSecretName(plan.tlsSecretName())
         .withDnsNames(plan.policyHost())
@@ -271,12 +257,19 @@ public final class DesiredChildren {
   /** The external-dns DNSEndpoint with the domain's TXT records, carrying the given id. */
   public static DNSEndpoint dnsEndpoint(PolicyPlan plan, String advertisedId) {
     DNSEndpoint endpoint = new DNSEndpoint();
-    endpoint.getMetadata().setName(plan.childName());
-    endpoint.getMetadata().setNamespace(plan.namespace());
-    endpoint.getMetadata().setLabels(plan.labels());
+    endpoint.setMetadata(metadata(plan));
     endpoint.setSpec(new DNSEndpoint.Spec(plan.dnsRecords(advertisedId).stream()
         .map(r -> new DNSEndpoint.Endpoint(r.name(), "TXT", List.of(r.value()), DNS_TTL_SECONDS))
         .toList()));
     return endpoint;
+  }
+
+  /** The name, namespace and labels every child carries. */
+  private static ObjectMeta metadata(PolicyPlan plan) {
+    return new ObjectMetaBuilder()
+        .withName(plan.childName())
+        .withNamespace(plan.namespace())
+        .withLabels(plan.labels())
+        .build();
   }
 }

@@ -55,8 +55,9 @@ class OptionalApisTest {
     assertThat(cert.getSpec().getIssuerRef().getKind()).isEqualTo("ClusterIssuer");
     assertThat(cert.getSpec().getIssuerRef().getGroup()).isEqualTo("cert-manager.io");
     assertThat(cert.getSpec().getPrivateKey().getRotationPolicy()).isEqualTo("Always");
-    assertThat(cluster.child(Ingress.class, CHILD).getSpec().getTls().get(0).getSecretName())
-        .isEqualTo("mta-sts-example-tls");
+    // the Certificate does not wait for the Service, the Ingress does: it may come later
+    assertThat(cluster.awaitChild(Ingress.class, CHILD, x -> true).getSpec().getTls().get(0)
+        .getSecretName()).isEqualTo("mta-sts-example-tls");
 
     MtaStsPolicy issuing = cluster.awaitPolicy("example", p -> p.getStatus() != null
         && p.getStatus().condition(ConditionTypes.CERTIFICATE_READY)
