@@ -25,8 +25,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-// Removing the CRD deletes every policy at once, with no retirement: GitOps tools and Helm must
-// never remove it on their own, only a person deleting it on purpose.
+// Removing the CRD deletes every policy at once, not the domains someone chose to retire: GitOps
+// tools and Helm must never remove it on their own, only a person deleting it on purpose.
 @Annotations({
   MtaStsPolicy.ARGOCD_SYNC_OPTIONS + "=Delete=false,Prune=false",
   MtaStsPolicy.FLUX_PRUNE + "=disabled",
