@@ -18,7 +18,6 @@ import io.mtasts.operator.localserver.TlsSecrets;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.reconciler.EndpointProbe;
 import io.mtasts.operator.runtime.OperatorRuntime;
-import io.mtasts.operator.testing.RequiredComponent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
