@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrdUpgradeE2E {
 
   /** The command the README documents, with the file appended. */
-  private static final List<String> UPGRADE =
+  static final List<String> UPGRADE =
       List.of("apply", "--server-side", "--force-conflicts", "-f");
   private static final String NAME = "mtastspolicies.upgrade.mtasts.io";
 

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.mtasts.operator.api.v1alpha1.Mode;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.api.v1alpha1.SpecConstraints;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,6 +81,37 @@ class CrdValidationE2E {
     MtaStsPolicy created = cluster.create(policy("domain: example.org\nmx: [mail.example.org]"));
     assertThat(created.getSpec().getMode().value()).isEqualTo("testing");
     assertThat(created.getSpec().getMaxAge()).isEqualTo(604800L);
+  }
+
+  @Test
+  void refusesAChangeOfTheDomainSayingToCreateANewResourceInstead() {
+    MtaStsPolicy p = policy("domain: moving.example\nmx: [mx.moving.example]");
+    p.getMetadata().setName("moving");
+    MtaStsPolicy created = cluster.create(p);
+
+    MtaStsPolicy moved = cluster.get("moving");
+    moved.getSpec().setDomain("moved.example");
+    assertThatThrownBy(() -> cluster.admin.resource(moved).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContaining("spec.domain")
+        .hasMessageContaining(SpecConstraints.DOMAIN_IMMUTABLE_MESSAGE);
+    // the same through server-side apply, as kubectl apply --server-side and GitOps tools send it
+    MtaStsPolicy applied = policy("domain: moved.example\nmx: [mx.moving.example]");
+    applied.getMetadata().setName("moving");
+    assertThatThrownBy(() -> cluster.admin.resource(applied).inNamespace(cluster.namespace)
+            .fieldManager("e2e-gitops").forceConflicts().serverSideApply())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(SpecConstraints.DOMAIN_IMMUTABLE_MESSAGE);
+    assertThat(cluster.get("moving").getSpec().getDomain()).isEqualTo("moving.example");
+
+    // every other field stays editable
+    MtaStsPolicy edited = cluster.get("moving");
+    edited.getSpec().setMode(Mode.ENFORCE);
+    MtaStsPolicy updated = cluster.admin.resource(edited).update();
+    assertThat(updated.getSpec().getMode()).isEqualTo(Mode.ENFORCE);
+    assertThat(updated.getMetadata().getGeneration())
+        .isGreaterThan(created.getMetadata().getGeneration());
   }
 
   @Test

@@ -36,7 +36,11 @@ final class CrdSchemaValidator {
   private static final Map<String, Predicate<JsonNode>> CEL_RULES = Map.of(
       "(has(self.mode) && self.mode == 'none') || (has(self.mx) && size(self.mx) > 0)",
       self -> (self.has("mode") && self.get("mode").asText().equals("none"))
-          || (self.has("mx") && self.get("mx").size() > 0));
+          || (self.has("mx") && self.get("mx").size() > 0),
+      // a transition rule: this validator checks a resource as created, and the API server
+      // evaluates a rule that reads oldSelf only on updates
+      "self == oldSelf",
+      self -> true);
 
   /** Top-level fields every object has, which a CRD's schema does not list. */
   private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");

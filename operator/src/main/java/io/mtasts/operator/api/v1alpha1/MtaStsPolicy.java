@@ -1,6 +1,7 @@
 package io.mtasts.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.Annotations;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -24,6 +25,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// Removing the CRD deletes every policy at once, not the domains someone chose to retire: GitOps
+// tools and Helm must never remove it on their own, only a person deleting it on purpose.
+@Annotations({
+  MtaStsPolicy.ARGOCD_SYNC_OPTIONS + "=Delete=false,Prune=false",
+  MtaStsPolicy.FLUX_PRUNE + "=disabled",
+  MtaStsPolicy.HELM_RESOURCE_POLICY + "=keep"
+})
 public class MtaStsPolicy extends CustomResource<MtaStsPolicySpec, MtaStsPolicyStatus>
     implements Namespaced {
 
@@ -32,6 +40,13 @@ public class MtaStsPolicy extends CustomResource<MtaStsPolicySpec, MtaStsPolicyS
   public static final String PLURAL = "mtastspolicies";
   public static final String SHORT_NAME = "mtasts";
   public static final String CRD_NAME = PLURAL + "." + GROUP;
+
+  /** Annotations on the CRD that keep it when a GitOps tool or Helm removes the operator. */
+  public static final String ARGOCD_SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
+
+  public static final String FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune";
+
+  public static final String HELM_RESOURCE_POLICY = "helm.sh/resource-policy";
 
   public MtaStsPolicy() {}
 

@@ -37,6 +37,11 @@ public class MtaStsPolicySpec {
   @Required
   @Pattern(SpecConstraints.DOMAIN)
   @Size(max = SpecConstraints.DOMAIN_MAX_LENGTH)
+  // Senders cache a policy per domain: changed in place, the old domain's host would vanish
+  // before it could publish mode none (RFC 8461 section 8.3), so a move is a new resource.
+  @ValidationRule(
+      value = SpecConstraints.DOMAIN_IMMUTABLE_RULE,
+      message = SpecConstraints.DOMAIN_IMMUTABLE_MESSAGE)
   @JsonPropertyDescription(
       "Mail domain, as a lower-case A-label without trailing dot; the policy is served at"
           + " https://mta-sts.<domain>/.well-known/mta-sts.txt.")

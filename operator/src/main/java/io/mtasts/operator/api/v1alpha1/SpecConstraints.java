@@ -24,6 +24,13 @@ public final class SpecConstraints {
    */
   public static final int DOMAIN_MAX_LENGTH = 242;
 
+  /** A CEL transition rule: the API server evaluates it on updates only, against the old value. */
+  public static final String DOMAIN_IMMUTABLE_RULE = "self == oldSelf";
+
+  public static final String DOMAIN_IMMUTABLE_MESSAGE =
+      "spec.domain cannot be changed: create a new MtaStsPolicy for the new domain and delete"
+          + " this one (deleting it retires the old domain's policy)";
+
   /**
    * An RFC 8461 mx pattern: an RFC 5321 domain in lower case, optionally preceded by {@code *.}
    * as the whole left-most label.

@@ -149,6 +149,26 @@ class CrdSchemaTest {
     assertThat(rule.getFieldPath()).isEqualTo(".mx");
   }
 
+  @Test
+  void domainCannotBeChangedAndTheRefusalSaysWhatToDoInstead() {
+    List<ValidationRule> rules = property(spec, "domain").getXKubernetesValidations();
+    assertThat(rules).hasSize(1);
+    ValidationRule rule = rules.get(0);
+    // a transition rule: without oldSelf it would not compare against the stored object
+    assertThat(rule.getRule()).isEqualTo("self == oldSelf");
+    assertThat(rule.getMessage())
+        .startsWith("spec.domain cannot be changed")
+        .contains("create a new MtaStsPolicy", "delete this one", "retires");
+  }
+
+  @Test
+  void gitOpsToolsAndHelmAreToldToKeepTheCrd() {
+    assertThat(crd.getMetadata().getAnnotations())
+        .containsEntry("argocd.argoproj.io/sync-options", "Delete=false,Prune=false")
+        .containsEntry("kustomize.toolkit.fluxcd.io/prune", "disabled")
+        .containsEntry("helm.sh/resource-policy", "keep");
+  }
+
   private static CustomResourceColumnDefinition column(String name) {
     return version.getAdditionalPrinterColumns().stream()
         .filter(c -> c.getName().equals(name))
