@@ -140,6 +140,7 @@ public final class OperatorRuntime implements AutoCloseable {
         new MxGuard(b.mailHosts != null ? b.mailHosts
             : new MailHostsLookup(config.verifierSettings())::lookup,
             clock, config.reconcilerSettings().verifyInterval()));
+    LeaderGauge.register(registry, this::reconciles);
     operator.register(reconciler, c -> {
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -305,6 +306,11 @@ public final class OperatorRuntime implements AutoCloseable {
 
   public boolean isLeading() {
     return leading.get();
+  }
+
+  /** Whether this instance reconciles: started, and leading unless leader election is off. */
+  public boolean reconciles() {
+    return started.get() && !closing.get() && (!config.leaderElection() || leading.get());
   }
 
   public int healthPort() {

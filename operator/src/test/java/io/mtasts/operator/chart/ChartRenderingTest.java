@@ -60,7 +60,9 @@ class ChartRenderingTest {
       String namespace = object.getMetadata().getNamespace();
       if (!(object instanceof Namespaced)) {
         assertThat(namespace).as(RenderedChart.describe(object)).isNull();
-      } else if (object instanceof Role || object instanceof RoleBinding) {
+      } else if (object instanceof Role || object instanceof RoleBinding
+          || object.getMetadata().getName().endsWith("-dashboard")) {
+        // Roles go to the watched namespaces, the dashboard to the one Grafana's sidecar watches
         assertThat(namespace).as(RenderedChart.describe(object)).isNotBlank();
       } else {
         assertThat(namespace).as(RenderedChart.describe(object)).isEqualTo(NAMESPACE);
@@ -96,6 +98,8 @@ class ChartRenderingTest {
         "RoleBinding mtasts-system/mail-policies-leader-election",
         "Service mtasts-system/mail-policies-metrics",
         "ServiceMonitor mtasts-system/mail-policies",
+        "PrometheusRule mtasts-system/mail-policies",
+        "ConfigMap monitoring/mail-policies-dashboard",
         "PodDisruptionBudget mtasts-system/mail-policies",
         "Deployment mtasts-system/mail-policies");
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.runtime.LeaderGauge;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,11 @@ class LeaderElectionE2E {
         new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), MtaStsPolicy.class);
   }
 
+  /** mtasts_operator_leader as Prometheus scrapes it from the instance. */
+  private static double leaderGauge(OperatorRuntime runtime) {
+    return runtime.meterRegistry().get(LeaderGauge.NAME).gauge().value();
+  }
+
   @Test
   void onlyTheLeaderReconcilesAndTheOtherTakesOverWhenItStops() throws Exception {
     cluster = RealCluster.connect("leader");
@@ -60,6 +66,8 @@ class LeaderElectionE2E {
         .withName("mta-sts-operator-e2e").get();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("instance-a");
     assertThat(second.isLeading()).isFalse();
+    assertThat(leaderGauge(first)).isEqualTo(1.0);
+    assertThat(leaderGauge(second)).isEqualTo(0.0);
     assertThat(cluster.child(ConfigMap.class, "mta-sts-one").getMetadata().getManagedFields())
         .allSatisfy(f -> assertThat(f.getManager()).doesNotContain("instance-b"));
 
@@ -71,6 +79,7 @@ class LeaderElectionE2E {
     // a closed leader releases the Lease, so the standby need not wait out its 15 s: it takes
     // over within its retry period (2 s plus jitter)
     assertThat(takeover).isLessThan(Duration.ofSeconds(8));
+    assertThat(leaderGauge(second)).isEqualTo(1.0);
 
     cluster.create(policy("two", "two.example"));
     cluster.awaitChild(ConfigMap.class, "mta-sts-two", x -> true);
