@@ -25,6 +25,8 @@ import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
 import io.mtasts.operator.reconciler.MxGuard;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.reconciler.server.PolicyServerReconciler;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
@@ -147,6 +149,13 @@ public final class OperatorRuntime implements AutoCloseable {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
+    operator.register(new PolicyServerReconciler(config.serverSettings(), clock), c -> {
+      if (config.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
   }
 
   /**
@@ -258,6 +267,18 @@ public final class OperatorRuntime implements AutoCloseable {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
         throw new StartupException("the MtaStsPolicy CRD (" + MtaStsPolicy.CRD_NAME + ") is"
             + " not installed in this cluster; apply crds/ first:"
+            + " kubectl apply --server-side --force-conflicts -f crds/");
+      }
+    }
+    try {
+      var servers = client.resources(MtaStsPolicyServer.class);
+      (config.watchNamespaces().isEmpty() ? servers.inAnyNamespace()
+          : servers.inNamespace(config.watchNamespaces().iterator().next()))
+          .list(new ListOptionsBuilder().withLimit(1L).build());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        throw new StartupException("the MtaStsPolicyServer CRD (" + MtaStsPolicyServer.CRD_NAME
+            + ") is not installed in this cluster; apply crds/ first:"
             + " kubectl apply --server-side --force-conflicts -f crds/");
       }
     }
