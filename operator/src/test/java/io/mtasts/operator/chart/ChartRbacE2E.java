@@ -79,14 +79,16 @@ class ChartRbacE2E {
   }
 
   private void installCrd() {
-    Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds",
-        "mtastspolicies.mtasts.io-v1.yml");
-    try (InputStream in = Files.newInputStream(crd)) {
-      HasMetadata def = admin.getKubernetesSerialization().unmarshal(in,
-          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
-      admin.resource(def).forceConflicts().serverSideApply();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    for (String file : List.of("mtastspolicies.mtasts.io-v1.yml",
+        "mtastspolicyservers.mtasts.io-v1.yml")) {
+      Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds", file);
+      try (InputStream in = Files.newInputStream(crd)) {
+        HasMetadata def = admin.getKubernetesSerialization().unmarshal(in,
+            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        admin.resource(def).forceConflicts().serverSideApply();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 
