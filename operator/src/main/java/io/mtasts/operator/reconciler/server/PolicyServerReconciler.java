@@ -163,7 +163,8 @@ public class PolicyServerReconciler
         ? 0 : observed.getReadyReplicas();
     status.setReadyReplicas(ready);
     boolean current = observed != null && observed.getObservedGeneration() != null
-        && observed.getObservedGeneration() >= deployment.getMetadata().getGeneration();
+        && observed.getObservedGeneration()
+            >= Objects.requireNonNullElse(deployment.getMetadata().getGeneration(), 0L);
     if (current && ready >= wanted) {
       conditions.set(ConditionTypes.READY, true, ConditionReasons.READY,
           ready + " of " + wanted + " server replicas ready");
