@@ -48,9 +48,6 @@ public record OperatorConfig(
     boolean probeAllowLoopback,
     String serverImage) {
 
-  /** Every setting: its environment variable and its default, in documentation order. */
-  public static final Map<String, String> DEFAULTS = defaults();
-
   /**
    * The image of shared policy servers when the chart does not set it: this build's own image.
    * A development build, which has no version, falls back to the latest published one.
@@ -58,6 +55,9 @@ public record OperatorConfig(
   public static final String DEFAULT_SERVER_IMAGE = "ghcr.io/mtasts/mta-sts-operator:"
       + Optional.ofNullable(OperatorConfig.class.getPackage().getImplementationVersion())
           .map(v -> v.replace("-SNAPSHOT", "")).orElse("latest");
+
+  /** Every setting: its environment variable and its default, in documentation order. */
+  public static final Map<String, String> DEFAULTS = defaults();
 
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
