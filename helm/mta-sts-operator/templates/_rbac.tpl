@@ -7,6 +7,9 @@ Each rule names the scope it is granted in:
            otherwise a Role in each watched namespace
   cluster  cluster-scoped APIs: always a ClusterRole
   lease    the leader-election Lease: a Role in the release namespace
+  all      cluster-scoped APIs needed only when watching all namespaces: added to the watched
+           ClusterRole (shared policy servers' ClusterRoles; an operator watching some
+           namespaces holds no cluster-wide access it could grant)
 */}}
 {{- define "mta-sts-operator.rbacRules" -}}
 - scope: watched
@@ -49,6 +52,34 @@ Each rule names the scope it is granted in:
   apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
+- scope: watched
+  apiGroups: ["mtasts.io"]
+  resources: ["mtastspolicyservers"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- scope: watched
+  apiGroups: ["mtasts.io"]
+  resources: ["mtastspolicyservers/status"]
+  verbs: ["patch", "update"]
+- scope: watched
+  apiGroups: ["mtasts.io"]
+  resources: ["mtastspolicies"]
+  verbs: ["list"]
+- scope: watched
+  apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["get", "create", "update"]
+- scope: watched
+  apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "create", "update", "delete"]
+- scope: watched
+  apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "rolebindings"]
+  verbs: ["get", "list", "create", "update", "delete"]
+- scope: all
+  apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterroles", "clusterrolebindings"]
+  verbs: ["get", "create", "update", "delete"]
 - scope: cluster
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]

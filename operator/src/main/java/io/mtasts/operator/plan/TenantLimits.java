@@ -127,6 +127,18 @@ public record TenantLimits(
     return problems;
   }
 
+  /**
+   * Why {@code image}, asked for in {@code field}, is not allowed besides {@code defaultImage};
+   * empty when it is, or when no image is asked for.
+   */
+  public Optional<String> imageProblem(String field, String image, String defaultImage) {
+    if (image == null || image.isBlank() || imageAllowed(image, defaultImage)) {
+      return Optional.empty();
+    }
+    return Optional.of(field + ": '" + image + "' is not allowed by the operator's settings;"
+        + " allowed: " + allowedImagesText(defaultImage) + ", or omit it for the default");
+  }
+
   private boolean imageAllowed(String image, String defaultImage) {
     if (image.equals(defaultImage)) {
       return true;

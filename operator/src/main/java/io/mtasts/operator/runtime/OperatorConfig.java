@@ -45,7 +45,16 @@ public record OperatorConfig(
     String logFormat,
     String logLevel,
     TenantLimits limits,
-    boolean probeAllowLoopback) {
+    boolean probeAllowLoopback,
+    String serverImage) {
+
+  /**
+   * The image of shared policy servers when the chart does not set it: this build's own image.
+   * A development build, which has no version, falls back to the latest published one.
+   */
+  public static final String DEFAULT_SERVER_IMAGE = "ghcr.io/mtasts/mta-sts-operator:"
+      + Optional.ofNullable(OperatorConfig.class.getPackage().getImplementationVersion())
+          .map(v -> v.replace("-SNAPSHOT", "")).orElse("latest");
 
   /** Every setting: its environment variable and its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -76,6 +85,7 @@ public record OperatorConfig(
     d.put("MTASTS_MIN_VERIFY_INTERVAL", KubeDuration.format(
         TenantLimits.DEFAULT_MIN_VERIFY_INTERVAL));
     d.put("MTASTS_PROBE_ALLOW_LOOPBACK", "false");
+    d.put("MTASTS_SERVER_IMAGE", DEFAULT_SERVER_IMAGE);
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -148,6 +158,8 @@ public record OperatorConfig(
     }
     Boolean probeAllowLoopback =
         r.get("MTASTS_PROBE_ALLOW_LOOPBACK", OperatorConfig::bool, "true or false");
+    String serverImage = r.get("MTASTS_SERVER_IMAGE", OperatorConfig::nonEmpty,
+        "an image name (the operator's own image)");
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -157,7 +169,7 @@ public record OperatorConfig(
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
         dns, ca, allowPrivate, logFormat, logLevel,
-        new TenantLimits(images, annotations, minInterval), probeAllowLoopback);
+        new TenantLimits(images, annotations, minInterval), probeAllowLoopback, serverImage);
   }
 
   /** The live verifier of the operator, as configured. */
@@ -173,6 +185,12 @@ public record OperatorConfig(
   public ReconcilerSettings reconcilerSettings() {
     return new ReconcilerSettings(webServerImage, ingressClass, defaultIssuer,
         Duration.ofSeconds(10), verifyInterval, limits);
+  }
+
+  /** The part of the configuration that shapes shared policy servers. */
+  public io.mtasts.operator.reconciler.server.ServerSettings serverSettings() {
+    return new io.mtasts.operator.reconciler.server.ServerSettings(serverImage, watchNamespaces,
+        limits);
   }
 
   /** The part of the configuration that shapes the children, as {@code render} applies it. */

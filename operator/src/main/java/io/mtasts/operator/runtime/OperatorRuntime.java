@@ -25,6 +25,8 @@ import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
 import io.mtasts.operator.reconciler.MxGuard;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
+import io.mtasts.operator.reconciler.server.PolicyServerReconciler;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
@@ -71,6 +73,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final String leaseNamespace;
   private final MtaStsPolicyReconciler reconciler;
   private final EndpointProbe endpointProbe;
+  private final PolicyServerReconciler serverReconciler;
   private HealthServer health;
 
   private OperatorRuntime(Builder b) {
@@ -148,6 +151,7 @@ public final class OperatorRuntime implements AutoCloseable {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
+    this.serverReconciler = new PolicyServerReconciler(config.serverSettings(), clock);
   }
 
   /**
@@ -262,6 +266,7 @@ public final class OperatorRuntime implements AutoCloseable {
             + " kubectl apply --server-side --force-conflicts -f crds/");
       }
     }
+    registerPolicyServers();
     if (!config.leaderElection()) {
       return;
     }
@@ -273,6 +278,34 @@ public final class OperatorRuntime implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.debug("cannot check that namespace {} exists: {}", leaseNamespace, e.getMessage());
     }
+  }
+
+  /**
+   * Shared policy servers are reconciled when their CRD is installed and readable. Helm installs
+   * new CRDs only with a first install, never on upgrade, so an upgraded operator without the
+   * CRD keeps reconciling policies and says in its log what to apply.
+   */
+  private void registerPolicyServers() {
+    var servers = client.resources(MtaStsPolicyServer.class);
+    try {
+      (config.watchNamespaces().isEmpty() ? servers.inAnyNamespace()
+          : servers.inNamespace(config.watchNamespaces().iterator().next()))
+          .list(new ListOptionsBuilder().withLimit(1L).build());
+    } catch (KubernetesClientException e) {
+      LOG.warn("MtaStsPolicyServer resources are not reconciled: {}", e.getCode()
+          == HttpURLConnection.HTTP_NOT_FOUND
+          ? "the CRD " + MtaStsPolicyServer.CRD_NAME + " is not installed; apply"
+              + " crds/" + MtaStsPolicyServer.CRD_NAME + "-v1.yml and restart the operator"
+          : "listing them failed (" + e.getCode() + "): " + e.getMessage());
+      return;
+    }
+    operator.register(serverReconciler, c -> {
+      if (config.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
   }
 
   /** The operator cannot start in this cluster; the message says what to do, in one line. */

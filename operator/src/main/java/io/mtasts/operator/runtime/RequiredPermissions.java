@@ -3,6 +3,15 @@ package io.mtasts.operator.runtime;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -70,6 +79,38 @@ public final class RequiredPermissions {
     // the Secret a resource names in spec.tls.secretName, read by name; no list or watch, so
     // no Secret is read that no resource names (see ExistingTlsSecret)
     add(p, Secret.class, "", "get");
+    addPolicyServers(p);
+    return p;
+  }
+
+  /**
+   * The shared policy servers' reconciler: its primary (the finalizer is a patch of it), the
+   * children it reads by name, creates and replaces, the Deployments' informer, the
+   * PodDisruptionBudget it deletes when replicas drop to one, the RBAC objects it finds by label
+   * and deletes when the served namespaces change, and the policies it counts. It may grant the
+   * servers' read access on policies only because it holds that access itself.
+   */
+  private static void addPolicyServers(Set<ApiPermission> p) {
+    add(p, MtaStsPolicyServer.class, "", "get", "list", "watch", "patch", "update");
+    add(p, MtaStsPolicyServer.class, "/status", "patch", "update");
+    add(p, ServiceAccount.class, "", "get", "create", "update");
+    add(p, Service.class, "", "get", "create", "update");
+    add(p, Deployment.class, "", "get", "list", "watch", "create", "update");
+    add(p, PodDisruptionBudget.class, "", "get", "create", "update", "delete");
+    add(p, Role.class, "", "get", "list", "create", "update", "delete");
+    add(p, RoleBinding.class, "", "get", "list", "create", "update", "delete");
+    add(p, MtaStsPolicy.class, "", "list");
+  }
+
+  /**
+   * Cluster-scoped, only when the operator watches every namespace: a shared server that lists no
+   * namespaces gets a ClusterRole and ClusterRoleBinding to read every namespace's policies. An
+   * operator that watches some namespaces holds no cluster-wide access it could grant.
+   */
+  public static Set<ApiPermission> whenWatchingAllNamespaces() {
+    Set<ApiPermission> p = new TreeSet<>();
+    add(p, ClusterRole.class, "", "get", "create", "update", "delete");
+    add(p, ClusterRoleBinding.class, "", "get", "create", "update", "delete");
     return p;
   }
 

@@ -43,7 +43,8 @@ class ChartCrdsTest {
         .map(name -> Serialization.unmarshal(read(IN_CHART.resolve(name)), CustomResourceDefinition.class))
         .toList();
 
-    assertThat(crds).extracting(crd -> crd.getMetadata().getName()).containsExactly("mtastspolicies.mtasts.io");
+    assertThat(crds).extracting(crd -> crd.getMetadata().getName()).containsExactly("mtastspolicies.mtasts.io",
+        "mtastspolicyservers.mtasts.io");
     CustomResourceDefinition policy = crds.get(0);
     assertThat(policy.getSpec().getScope()).isEqualTo("Namespaced");
     assertThat(policy.getSpec().getNames().getKind()).isEqualTo("MtaStsPolicy");

@@ -79,14 +79,16 @@ class ChartRbacE2E {
   }
 
   private void installCrd() {
-    Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds",
-        "mtastspolicies.mtasts.io-v1.yml");
-    try (InputStream in = Files.newInputStream(crd)) {
-      HasMetadata def = admin.getKubernetesSerialization().unmarshal(in,
-          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
-      admin.resource(def).forceConflicts().serverSideApply();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    for (String file : List.of("mtastspolicies.mtasts.io-v1.yml",
+        "mtastspolicyservers.mtasts.io-v1.yml")) {
+      Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds", file);
+      try (InputStream in = Files.newInputStream(crd)) {
+        HasMetadata def = admin.getKubernetesSerialization().unmarshal(in,
+            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        admin.resource(def).forceConflicts().serverSideApply();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 
@@ -232,5 +234,48 @@ class ChartRbacE2E {
           .isInstanceOf(KubernetesClientException.class)
           .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
     }
+  }
+
+  private void awaitSharedServer(String namespace, Class<? extends HasMetadata> binding,
+      String bindingNamespace) {
+    String rbac = "mta-sts-server." + namespace + ".shared";
+    await().atMost(TIMEOUT).until(() -> admin.apps().deployments().inNamespace(namespace)
+        .withName("mta-sts-server-shared").get() != null);
+    await().atMost(TIMEOUT).until(() -> (bindingNamespace == null
+        ? admin.resources(binding).withName(rbac).get()
+        : admin.resources(binding).inNamespace(bindingNamespace).withName(rbac).get()) != null);
+  }
+
+  @Test
+  void theChartsClusterRoleLetsTheOperatorGrantASharedServerReadsEverywhere() throws Exception {
+    String sa = applyRbac(OperatorChart.render());
+    String workload = newNamespace("rbac-server");
+    operator = startAs(impersonating(sa), Map.of());
+    await().atMost(TIMEOUT).until(operator::isLeading);
+
+    // the API server refuses a ClusterRole its creator could not use itself
+    admin.resource(new io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer(workload, "shared",
+        new io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerSpec())).create();
+    awaitSharedServer(workload, ClusterRoleBinding.class, null);
+
+    admin.resources(io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer.class)
+        .inNamespace(workload).withName("shared").delete();
+    await().atMost(TIMEOUT).until(() -> admin.resources(ClusterRole.class)
+        .withName("mta-sts-server." + workload + ".shared").get() == null);
+  }
+
+  @Test
+  void namespacedRolesLetTheOperatorGrantASharedServerReadsInTheWatchedNamespace()
+      throws Exception {
+    String watched = newNamespace("rbac-server-ns");
+    String sa = applyRbac(OperatorChart.render("watchNamespaces[0]=" + watched));
+    operator = startAs(impersonating(sa), Map.of("MTASTS_WATCH_NAMESPACES", watched));
+    await().atMost(TIMEOUT).until(operator::isLeading);
+
+    var spec = new io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerSpec();
+    spec.setNamespaces(List.of(watched));
+    admin.resource(new io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer(watched, "shared",
+        spec)).create();
+    awaitSharedServer(watched, RoleBinding.class, watched);
   }
 }

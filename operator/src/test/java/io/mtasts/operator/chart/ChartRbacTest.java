@@ -5,6 +5,7 @@ import static io.mtasts.operator.chart.OperatorChart.render;
 import static io.mtasts.operator.chart.OperatorPermissions.CLUSTER_SCOPED;
 import static io.mtasts.operator.chart.OperatorPermissions.FOR_LEADER_ELECTION;
 import static io.mtasts.operator.chart.OperatorPermissions.IN_WATCHED_NAMESPACES;
+import static io.mtasts.operator.chart.OperatorPermissions.WHEN_WATCHING_ALL;
 import static io.mtasts.operator.chart.Permission.union;
 import static io.mtasts.operator.chart.ServiceAccountPermissions.CLUSTER_WIDE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,7 @@ class ChartRbacTest {
     RenderedChart chart = render();
 
     assertThat(ServiceAccountPermissions.granted(chart, ACCOUNT, NAMESPACE)).isEqualTo(Map.of(
-        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, CLUSTER_SCOPED),
+        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, CLUSTER_SCOPED, WHEN_WATCHING_ALL),
         NAMESPACE, FOR_LEADER_ELECTION));
     assertThat(chart.all(Role.class)).extracting(role -> role.getMetadata().getNamespace())
         .containsOnly(NAMESPACE);
@@ -68,7 +69,7 @@ class ChartRbacTest {
     RenderedChart chart = render("leaderElection.enabled=false");
 
     assertThat(ServiceAccountPermissions.granted(chart, ACCOUNT, NAMESPACE)).isEqualTo(Map.of(
-        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, CLUSTER_SCOPED)));
+        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, CLUSTER_SCOPED, WHEN_WATCHING_ALL)));
   }
 
   static Stream<Arguments> everyRbacMode() {
@@ -130,7 +131,7 @@ class ChartRbacTest {
     assertThat(chart.one(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("platform-operator");
     assertThat(ServiceAccountPermissions.granted(chart, "platform-operator", NAMESPACE)).isEqualTo(Map.of(
-        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, CLUSTER_SCOPED),
+        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, CLUSTER_SCOPED, WHEN_WATCHING_ALL),
         NAMESPACE, FOR_LEADER_ELECTION));
   }
 

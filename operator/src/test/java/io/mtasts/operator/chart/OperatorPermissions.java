@@ -18,6 +18,10 @@ final class OperatorPermissions {
   /** Cluster-scoped: whether cert-manager's and external-dns' CRDs are installed. */
   static final Set<Permission> CLUSTER_SCOPED = convert(RequiredPermissions.clusterScoped());
 
+  /** Cluster-scoped, only when watching every namespace: shared servers' ClusterRoles. */
+  static final Set<Permission> WHEN_WATCHING_ALL =
+      convert(RequiredPermissions.whenWatchingAllNamespaces());
+
   /** In the release namespace, where the leader-election Lease lives. */
   static final Set<Permission> FOR_LEADER_ELECTION =
       convert(RequiredPermissions.leaderElection());

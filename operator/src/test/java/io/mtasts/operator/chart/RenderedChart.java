@@ -16,6 +16,11 @@ record RenderedChart(List<HasMetadata> objects) {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
   private static final KubernetesSerialization MODELS = new KubernetesSerialization();
 
+  static {
+    // the chart may install a shared policy server, a kind of this project's own
+    MODELS.registerKubernetesResource(io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer.class);
+  }
+
   RenderedChart {
     objects = List.copyOf(objects);
   }

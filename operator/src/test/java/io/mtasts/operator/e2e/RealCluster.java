@@ -50,8 +50,12 @@ final class RealCluster implements AutoCloseable {
   }
 
   static void installCrd(KubernetesClient client) {
-    Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds",
-        "mtastspolicies.mtasts.io-v1.yml");
+    installCrd(client, "mtastspolicies.mtasts.io-v1.yml");
+    installCrd(client, "mtastspolicyservers.mtasts.io-v1.yml");
+  }
+
+  static void installCrd(KubernetesClient client, String file) {
+    Path crd = Path.of(System.getProperty("mtasts.repoRoot", ".."), "crds", file);
     try (InputStream in = Files.newInputStream(crd)) {
       CustomResourceDefinition def = client.getKubernetesSerialization()
           .unmarshal(in, CustomResourceDefinition.class);

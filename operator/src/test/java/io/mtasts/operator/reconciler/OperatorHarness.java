@@ -52,6 +52,7 @@ final class OperatorHarness implements AutoCloseable {
 
   OperatorHarness() {
     api.installPolicyCrd(client);
+    api.installCrd(client, "/META-INF/fabric8/mtastspolicyservers.mtasts.io-v1.yml");
     settings.put("MTASTS_LEADER_ELECTION", "false");
     settings.put("MTASTS_HTTP_PORT", "0");
     settings.put("MTASTS_HTTP_ADDRESS", "127.0.0.1");

@@ -21,6 +21,8 @@ public final class ConditionReasons {
   /** Ready is False: applying the children failed and is retried. */
   public static final String RECONCILE_ERROR = "ReconcileError";
   public static final String READY = "Ready";
+  /** MtaStsPolicyServer Ready is False: fewer server pods ready than spec.replicas asks for. */
+  public static final String REPLICAS_NOT_READY = "ReplicasNotReady";
   /** Ready is False: a ResourceQuota keeps the API server from storing a child. */
   public static final String QUOTA_EXCEEDED = "QuotaExceeded";
   /** Ready is False: an admission webhook or ValidatingAdmissionPolicy denied a child. */
