@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +27,10 @@ class ActionlintTest {
   private static final Path CACHED =
       Path.of(System.getProperty("user.home"), ".cache", "mta-sts-operator", "tools", "bin", "actionlint");
 
-  private static Path actionlint;
+  private Path actionlint;
 
-  @BeforeAll
-  static void findTools() {
+  @BeforeEach
+  void findTools() {
     actionlint = Optional.ofNullable(System.getenv("MTASTS_ACTIONLINT")).map(Path::of)
         .or(() -> Optional.of(CACHED).filter(Files::isExecutable))
         .or(() -> onPath("actionlint"))
