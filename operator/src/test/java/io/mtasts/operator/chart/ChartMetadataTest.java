@@ -68,7 +68,7 @@ class ChartMetadataTest {
     return paths;
   }
 
-  private static String mavenProjectVersion() throws Exception {
+  static String mavenProjectVersion() throws Exception {
     Path pom = OperatorChart.repositoryRoot().resolve("pom.xml");
     Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
     for (var child = project.getFirstChild(); child != null; child = child.getNextSibling()) {
