@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mtasts.operator.policy.Finding;
@@ -44,6 +45,10 @@ public final class TlsRptReportParser {
     JsonNode root;
     try {
       root = mapper(limits).readTree(json);
+    } catch (StreamConstraintsException e) {
+      // which setting the limit comes from means nothing to whoever sent the report
+      String message = e.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+      return ParseResult.invalid(new Finding("JSON", "exceeds a limit: " + message));
     } catch (JsonProcessingException e) {
       return ParseResult.invalid(new Finding("JSON", describe(e)));
     } catch (IOException e) {
