@@ -2,6 +2,7 @@ package io.mtasts.operator.tlsrpt;
 
 import static io.mtasts.operator.tlsrpt.ExampleReport.policy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,15 +45,13 @@ class TlsRptReportParserTest {
     assertThat(policy.mxHosts()).containsExactly("*.mail.company-y.example");
     assertThat(policy.successfulSessions()).isEqualTo(5326);
     assertThat(policy.failedSessions()).isEqualTo(303);
-    assertThat(policy.failures()).extracting(FailureDetail::resultType, FailureDetail::failedSessions,
+    assertThat(policy.failures())
+        .extracting(FailureDetail::resultType, FailureDetail::failedSessions,
             FailureDetail::receivingMx)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("certificate-expired", 100L,
-                "mx1.mail.company-y.example"),
-            org.assertj.core.groups.Tuple.tuple("starttls-not-supported", 200L,
-                "mx2.mail.company-y.example"),
-            org.assertj.core.groups.Tuple.tuple("validation-failure", 3L,
-                "mx-backup.mail.company-y.example"));
+            tuple("certificate-expired", 100L, "mx1.mail.company-y.example"),
+            tuple("starttls-not-supported", 200L, "mx2.mail.company-y.example"),
+            tuple("validation-failure", 3L, "mx-backup.mail.company-y.example"));
     FailureDetail validation = policy.failures().get(2);
     assertThat(validation.receivingIp()).isEqualTo("203.0.113.58");
     assertThat(validation.sendingMtaIp()).isEqualTo("198.51.100.62");
