@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       LintCommand.class,
       RenderCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

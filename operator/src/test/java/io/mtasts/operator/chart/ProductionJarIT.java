@@ -3,7 +3,9 @@ package io.mtasts.operator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded jar that the image and {@code run} use, as packaged: it carries the operator and its
@@ -84,5 +87,23 @@ class ProductionJarIT {
         .toList();
     assertThat(commands).as(output).contains("run", "check", "lint", "render")
         .doesNotContain("demo");
+  }
+
+  /** Shading merges the mail library's service files; a report mail read proves they survived. */
+  @Test
+  void readsAReportMail(@TempDir Path dir) throws Exception {
+    Path mail = dir.resolve("report.eml");
+    try (InputStream in = ProductionJarIT.class.getResourceAsStream("/tlsrpt/report-gzip.eml")) {
+      Files.copy(in, mail);
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "report",
+        "--json", mail.toString()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("java -jar report finished").isTrue();
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("\"reportId\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\"",
+        "\"failed\":303");
   }
 }
