@@ -133,6 +133,15 @@ public final class StatusAggregator {
   }
 
   /**
+   * The plan's exposure cannot be made in this cluster (Gateway API off or not installed):
+   * nothing was changed, as with a conflict.
+   */
+  public void exposureUnavailable(String reason, String message) {
+    conditions.set(ConditionTypes.READY, false, reason, message);
+    notEvaluatedSinceOlderGenerations();
+  }
+
+  /**
    * The API server refused a child: Ready says which and why, with the refusal's reason;
    * everything else, the advertised id included, stays as it was.
    */
