@@ -7,6 +7,7 @@ Each rule names the scope it is granted in:
            otherwise a Role in each watched namespace
   cluster  cluster-scoped APIs: always a ClusterRole
   lease    the leader-election Lease: a Role in the release namespace
+  gatewayApi  added to the watched rules only when gatewayApi.enabled
 */}}
 {{- define "mta-sts-operator.rbacRules" -}}
 - scope: watched
@@ -28,7 +29,7 @@ Each rule names the scope it is granted in:
 - scope: watched
   apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["get", "list", "watch", "create", "patch", "update"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - scope: watched
   apiGroups: ["cert-manager.io"]
   resources: ["certificates"]
@@ -49,6 +50,10 @@ Each rule names the scope it is granted in:
   apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
+- scope: gatewayApi
+  apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes", "listenersets", "referencegrants"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - scope: cluster
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]

@@ -1,9 +1,11 @@
 package io.mtasts.operator.runtime;
 
+import io.mtasts.operator.api.v1alpha1.ExposureType;
 import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.SpecDefaults;
+import io.mtasts.operator.plan.GatewayApiSettings;
 import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.plan.TenantLimits;
 import io.mtasts.operator.reconciler.ReconcilerSettings;
@@ -45,7 +47,8 @@ public record OperatorConfig(
     String logFormat,
     String logLevel,
     TenantLimits limits,
-    boolean probeAllowLoopback) {
+    boolean probeAllowLoopback,
+    GatewayApiSettings gatewayApi) {
 
   /** Every setting: its environment variable and its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -76,6 +79,11 @@ public record OperatorConfig(
     d.put("MTASTS_MIN_VERIFY_INTERVAL", KubeDuration.format(
         TenantLimits.DEFAULT_MIN_VERIFY_INTERVAL));
     d.put("MTASTS_PROBE_ALLOW_LOOPBACK", "false");
+    d.put("MTASTS_GATEWAY_API", "false");
+    d.put("MTASTS_DEFAULT_EXPOSURE", ExposureType.INGRESS.value());
+    d.put("MTASTS_DEFAULT_GATEWAY", "");
+    d.put("MTASTS_DEFAULT_GATEWAY_LISTENER", SpecDefaults.GATEWAY_LISTENER);
+    d.put("MTASTS_DEFAULT_GATEWAY_SECTION", "");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -148,6 +156,7 @@ public record OperatorConfig(
     }
     Boolean probeAllowLoopback =
         r.get("MTASTS_PROBE_ALLOW_LOOPBACK", OperatorConfig::bool, "true or false");
+    GatewayApiSettings gatewayApi = GatewayApiConfig.read(values, r.problems);
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -157,7 +166,7 @@ public record OperatorConfig(
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
         dns, ca, allowPrivate, logFormat, logLevel,
-        new TenantLimits(images, annotations, minInterval), probeAllowLoopback);
+        new TenantLimits(images, annotations, minInterval), probeAllowLoopback, gatewayApi);
   }
 
   /** The live verifier of the operator, as configured. */
@@ -172,7 +181,7 @@ public record OperatorConfig(
   /** The part of the configuration the reconciler applies to resources. */
   public ReconcilerSettings reconcilerSettings() {
     return new ReconcilerSettings(webServerImage, ingressClass, defaultIssuer,
-        Duration.ofSeconds(10), verifyInterval, limits);
+        Duration.ofSeconds(10), verifyInterval, limits, gatewayApi);
   }
 
   /** The part of the configuration that shapes the children, as {@code render} applies it. */

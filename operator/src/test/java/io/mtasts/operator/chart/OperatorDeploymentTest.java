@@ -127,7 +127,12 @@ class OperatorDeploymentTest {
         entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,acme.cert-manager.io/*,"
             + "nginx.ingress.kubernetes.io/ssl-redirect,"
             + "nginx.ingress.kubernetes.io/force-ssl-redirect"),
-        entry("MTASTS_MIN_VERIFY_INTERVAL", "1m")));
+        entry("MTASTS_MIN_VERIFY_INTERVAL", "1m"),
+        entry("MTASTS_GATEWAY_API", "false"),
+        entry("MTASTS_DEFAULT_EXPOSURE", "Ingress"),
+        entry("MTASTS_DEFAULT_GATEWAY", ""),
+        entry("MTASTS_DEFAULT_GATEWAY_LISTENER", "ListenerSet"),
+        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "")));
   }
 
   @Test
@@ -153,7 +158,12 @@ class OperatorDeploymentTest {
         entry("MTASTS_LOG_LEVEL", "DEBUG"),
         entry("MTASTS_ALLOWED_IMAGES", "registry.example.com/mirror/,nginx:1.29-alpine"),
         entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,traefik.ingress.kubernetes.io/router.tls"),
-        entry("MTASTS_MIN_VERIFY_INTERVAL", "5m")));
+        entry("MTASTS_MIN_VERIFY_INTERVAL", "5m"),
+        entry("MTASTS_GATEWAY_API", "true"),
+        entry("MTASTS_DEFAULT_EXPOSURE", "Gateway"),
+        entry("MTASTS_DEFAULT_GATEWAY", "gateway-system/public"),
+        entry("MTASTS_DEFAULT_GATEWAY_LISTENER", "HostListener"),
+        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "mta-sts-hosts")));
     assertThat(environment(container)).containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
   }
 
