@@ -1,5 +1,6 @@
 package io.mtasts.operator.plan;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -124,6 +125,16 @@ public final class GatewayChildren {
         .endTo()
         .endSpec()
         .build();
+  }
+
+  /**
+   * Only the name, namespace and labels of a child of {@code kind}: what stands for a child the
+   * plan no longer asks for, since the framework finds the object it deletes by the desired
+   * object's name and namespace.
+   */
+  public static <T extends HasMetadata> T locator(PolicyPlan plan, T empty) {
+    empty.setMetadata(metadata(plan));
+    return empty;
   }
 
   private static PolicyExposure.GatewayTarget target(PolicyPlan plan) {

@@ -11,6 +11,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.ChildKind;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.GatewayChildren;
+import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.ReconcileScope;
 
 /**
@@ -27,7 +28,9 @@ public class PolicyHttpRouteDependent
 
   @Override
   protected HTTPRoute desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
-    return GatewayChildren.httpRoute(ReconcileScope.from(context).plan());
+    PolicyPlan plan = ReconcileScope.from(context).plan();
+    return ChildKind.HTTP_ROUTE.isWantedBy(plan)
+        ? GatewayChildren.httpRoute(plan) : GatewayChildren.locator(plan, new HTTPRoute());
   }
 
   /** Activation: Gateway API support is enabled and the CRD is installed. */

@@ -11,6 +11,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.ChildKind;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.GatewayChildren;
+import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.ReconcileScope;
 
 /**
@@ -28,7 +29,9 @@ public class PolicyListenerSetDependent
 
   @Override
   protected ListenerSet desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
-    return GatewayChildren.listenerSet(ReconcileScope.from(context).plan());
+    PolicyPlan plan = ReconcileScope.from(context).plan();
+    return ChildKind.LISTENER_SET.isWantedBy(plan)
+        ? GatewayChildren.listenerSet(plan) : GatewayChildren.locator(plan, new ListenerSet());
   }
 
   /** Activation: Gateway API support is enabled and the CRD is installed. */
