@@ -53,6 +53,11 @@ public record PolicyExposure(Optional<GatewayTarget> gateway) {
     return gateway.map(g -> g.listener() == GatewayListener.LISTENER_SET).orElse(false);
   }
 
+  /** Whether a listener of the Gateway, with its own certificate, terminates TLS for the host. */
+  public boolean certificateFromGateway() {
+    return gateway.map(g -> g.listener() == GatewayListener.WILDCARD_LISTENER).orElse(false);
+  }
+
   /**
    * Whether a Gateway in another namespace reads the policy's certificate Secret: its owner added
    * a listener for the host whose certificateRefs name that Secret, which Gateway API allows only

@@ -165,7 +165,9 @@ class GatewayExposureTest {
         .with("MTASTS_DEFAULT_GATEWAY_SECTION", "https-wildcard");
     cluster.installGatewayApi(false);
     cluster.start();
-    cluster.create(Policies.basic("example", "example.com"));
+    MtaStsPolicy policy = Policies.basic("example", "example.com");
+    policy.getSpec().setTls(null);
+    cluster.create(policy);
 
     HTTPRoute route = cluster.awaitChild(HTTPRoute.class, CHILD, x -> true);
     ParentReference parent = route.getSpec().getParentRefs().get(0);
@@ -177,6 +179,19 @@ class GatewayExposureTest {
     cluster.awaitChild(io.fabric8.kubernetes.api.model.Service.class, CHILD, x -> true);
     assertThat(cluster.child(Ingress.class, CHILD)).isNull();
     assertThat(cluster.child(ReferenceGrant.class, CHILD)).isNull();
+
+    // nothing of the policy's provides the certificate, and that is no problem here: the
+    // operator cannot see the Gateway's, so it says so and leaves the check to verification
+    cluster.completeRollout(CHILD);
+    MtaStsPolicy served = cluster.awaitPolicy("example", p -> p.getStatus() != null
+        && p.getStatus().condition(ConditionTypes.POLICY_SERVED)
+            .map(c -> c.getStatus().equals("True")).orElse(false)
+        && p.getStatus().condition(ConditionTypes.CERTIFICATE_READY).isPresent());
+    var certificate = served.getStatus().condition(ConditionTypes.CERTIFICATE_READY).orElseThrow();
+    assertThat(certificate.getStatus()).isEqualTo("Unknown");
+    assertThat(certificate.getReason()).isEqualTo("CertificateFromGateway");
+    assertThat(served.getStatus().condition(ConditionTypes.READY).orElseThrow().getReason())
+        .isNotIn("CertificateFromGateway", "NoCertificateSource");
   }
 
   @Test

@@ -85,6 +85,11 @@ public final class ConditionReasons {
   /** CertificateReady is Unknown: the Secret could not be read. */
   public static final String SECRET_UNREADABLE = "SecretUnreadable";
   public static final String NO_CERTIFICATE_SOURCE = "NoCertificateSource";
+  /**
+   * CertificateReady is Unknown: a wildcard listener of the Gateway provides the certificate,
+   * which the operator does not read; live verification checks the one served. Not a problem.
+   */
+  public static final String CERTIFICATE_FROM_GATEWAY = "CertificateFromGateway";
 
   /** DnsRecordsVerified and Verified are Unknown until the first verification. */
   public static final String PENDING = "Pending";
