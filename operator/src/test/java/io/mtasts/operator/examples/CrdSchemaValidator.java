@@ -36,7 +36,12 @@ final class CrdSchemaValidator {
   private static final Map<String, Predicate<JsonNode>> CEL_RULES = Map.of(
       "(has(self.mode) && self.mode == 'none') || (has(self.mx) && size(self.mx) > 0)",
       self -> (self.has("mode") && self.get("mode").asText().equals("none"))
-          || (self.has("mx") && self.get("mx").size() > 0));
+          || (self.has("mx") && self.get("mx").size() > 0),
+      "self.type != 'Gateway' || has(self.gateway)",
+      self -> !self.path("type").asText().equals("Gateway") || self.has("gateway"),
+      "!has(self.sectionName) || (has(self.listener) && self.listener != 'ListenerSet')",
+      self -> !self.has("sectionName") || (self.has("listener")
+          && !self.get("listener").asText().equals("ListenerSet")));
 
   /** Top-level fields every object has, which a CRD's schema does not list. */
   private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");

@@ -17,7 +17,8 @@ import java.util.Objects;
  * host.
  */
 @ValidationRule(
-    value = "!has(self.sectionName) || !has(self.listener) || self.listener != 'ListenerSet'",
+    // a missing listener is the default, ListenerSet (defaulting runs before validation)
+    value = "!has(self.sectionName) || (has(self.listener) && self.listener != 'ListenerSet')",
     message = "spec.exposure.gateway.sectionName names a listener of the Gateway; with listener"
         + " ListenerSet the route attaches to the operator's own ListenerSet instead",
     fieldPath = ".sectionName",
