@@ -136,6 +136,34 @@ build_etcd() {
   rm -rf "$work"
 }
 
+# Fetches the Gateway API module at GATEWAY_API_VERSION through the module proxy and keeps
+# its standard-channel CRDs. Nothing is compiled: the module ships the CRD YAML in
+# config/crd/standard. Its ValidatingAdmissionPolicy (vap_safeupgrades) is left out: it is no
+# CRD, and only guards clusters against mixing channels.
+fetch_gateway_api() {
+  local info dir work log count
+  say "fetching the Gateway API $GATEWAY_API_VERSION CRDs"
+  log="$CACHE_DIR/logs/fetch-gateway-api-$GATEWAY_API_VERSION.log"
+  work=$(mktemp -d "$CACHE_DIR/work/gateway-api.XXXXXX")
+  if ! info=$(cd "$work" && gorun mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" 2>"$log"); then
+    show_log_tail "$log"
+    rm -rf "$work"
+    die "cannot fetch sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION through the Go module proxy (GOPROXY=$(go env GOPROXY)): $(grep -v '^[[:space:]]*$' "$log" | tail -n 1) (log: $log)"
+  fi
+  dir=$(json_field Dir <<<"$info")
+  [ -d "$dir/config/crd/standard" ] ||
+    die "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION has no config/crd/standard directory"
+  mkdir -p "$work/crds"
+  find "$dir/config/crd/standard" -maxdepth 1 -name 'gateway.networking.k8s.io_*.yaml' \
+    ! -name '*vap_*' -exec cp {} "$work/crds/" \;
+  count=$(find "$work/crds" -name '*.yaml' | wc -l)
+  [ -f "$work/crds/gateway.networking.k8s.io_httproutes.yaml" ] ||
+    die "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION has no standard HTTPRoute CRD"
+  install_bin_dir "$work/crds" "$GATEWAY_API_DIR" "$(gateway_api_stamp)" "$(go env GOVERSION)"
+  rm -rf "$work"
+  say "$count Gateway API CRDs in $GATEWAY_API_DIR"
+}
+
 # Moves freshly built binaries into place; the stamp is written last, so an interrupted
 # build never looks complete.
 install_bin_dir() {
@@ -148,12 +176,12 @@ install_bin_dir() {
 
 cmd_build() {
   bin_dirs
-  if k8s_cached && etcd_cached; then
-    say "binaries cached in $CACHE_DIR/bin (kubernetes $K8S_VERSION, etcd $ETCD_VERSION)"
+  if k8s_cached && etcd_cached && gateway_api_cached; then
+    say "binaries cached in $CACHE_DIR/bin (kubernetes $K8S_VERSION, etcd $ETCD_VERSION), Gateway API $GATEWAY_API_VERSION CRDs in $CACHE_DIR/crds"
     return 0
   fi
   require_go
-  mkdir -p "$CACHE_DIR/work" "$CACHE_DIR/logs" "$CACHE_DIR/bin"
+  mkdir -p "$CACHE_DIR/work" "$CACHE_DIR/logs" "$CACHE_DIR/bin" "$CACHE_DIR/crds"
   # Two runs sharing the cache build once; the second waits and then finds the binaries.
   exec 9>"$CACHE_DIR/build.lock"
   if command -v flock >/dev/null 2>&1; then
@@ -161,6 +189,8 @@ cmd_build() {
   fi
   k8s_cached || build_k8s
   etcd_cached || build_etcd
+  # a step of its own: a new Gateway API version never rebuilds the binaries
+  gateway_api_cached || fetch_gateway_api
   exec 9>&-
   say "binaries ready in $CACHE_DIR/bin"
 }
@@ -178,9 +208,10 @@ cmd_clean() {
 
 cmd_versions() {
   bin_dirs
-  printf 'kubernetes %s\netcd %s\ncache %s\n' "$K8S_VERSION" "$ETCD_VERSION" "$CACHE_DIR"
+  printf 'kubernetes %s\netcd %s\ngateway-api %s\ncache %s\n' "$K8S_VERSION" "$ETCD_VERSION" "$GATEWAY_API_VERSION" "$CACHE_DIR"
   if k8s_cached; then printf 'kubernetes binaries %s\n' "$K8S_BIN_DIR"; else printf 'kubernetes binaries not built\n'; fi
   if etcd_cached; then printf 'etcd binary %s\n' "$ETCD_BIN_DIR"; else printf 'etcd binary not built\n'; fi
+  if gateway_api_cached; then printf 'gateway-api crds %s\n' "$GATEWAY_API_DIR"; else printf 'gateway-api crds not fetched\n'; fi
 }
 usage() {
   cat <<USAGE

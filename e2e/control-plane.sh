@@ -356,7 +356,7 @@ check_pinned_ports() {
 bring_up() {
   local attempt rc
   bin_dirs
-  if ! k8s_cached || ! etcd_cached; then
+  if ! k8s_cached || ! etcd_cached || ! gateway_api_cached; then
     # the build names its own failure; only the exit is left to report
     "$HERE/build-control-plane.sh" build || { REPORTED=1; exit 1; }
   fi
@@ -373,7 +373,25 @@ bring_up() {
       die "${FAIL_REASON:-the control plane did not start (logs: $STATE_DIR/logs)}"
     fi
   done
+  install_gateway_api
   write_env_file
+}
+
+# Installs the cached Gateway API CRDs and waits until the API server serves them. Server-side
+# apply, because the HTTPRoute CRD is larger than the last-applied annotation may be.
+install_gateway_api() {
+  local kubectl=("$K8S_BIN_DIR/kubectl" --kubeconfig "$STATE_DIR/kubeconfig")
+  if ! "${kubectl[@]}" apply --server-side --field-manager=mta-sts-e2e -f "$GATEWAY_API_DIR" \
+    >"$STATE_DIR/logs/gateway-api.log" 2>&1; then
+    show_log_tail "$STATE_DIR/logs/gateway-api.log"
+    die "applying the Gateway API $GATEWAY_API_VERSION CRDs failed (log: $STATE_DIR/logs/gateway-api.log)"
+  fi
+  if ! "${kubectl[@]}" wait --for condition=Established --timeout=60s \
+    -f "$GATEWAY_API_DIR" >>"$STATE_DIR/logs/gateway-api.log" 2>&1; then
+    show_log_tail "$STATE_DIR/logs/gateway-api.log"
+    die "the Gateway API CRDs were not established within 60s (log: $STATE_DIR/logs/gateway-api.log)"
+  fi
+  say "Gateway API $GATEWAY_API_VERSION CRDs installed"
 }
 
 write_env_file() {
@@ -381,6 +399,7 @@ write_env_file() {
     printf 'export KUBECONFIG=%q\n' "$STATE_DIR/kubeconfig"
     printf 'export MTASTS_E2E_BIN_DIR=%q\n' "$K8S_BIN_DIR"
     printf 'export MTASTS_E2E_KUBECTL=%q\n' "$K8S_BIN_DIR/kubectl"
+    printf 'export MTASTS_E2E_GATEWAY_API=%q\n' "$GATEWAY_API_VERSION"
   } >"$STATE_DIR/env"
 }
 

@@ -4,6 +4,9 @@
 
 readonly K8S_VERSION="${E2E_K8S_VERSION:-v1.36.3}"
 readonly ETCD_VERSION="${E2E_ETCD_VERSION:-v3.6.16}"
+# The Gateway API CRDs (standard channel) installed into the control plane; ListenerSet is
+# standard from v1.5. v1.7 declares a newer Go than the machines have.
+readonly GATEWAY_API_VERSION="${E2E_GATEWAY_API_VERSION:-v1.6.3}"
 # Bump when the way the binaries are built changes, so that cached binaries are rebuilt.
 readonly RECIPE=1
 readonly CACHE_DIR="${MTASTS_E2E_CACHE:-$HOME/.cache/mta-sts-operator/e2e}"
@@ -11,6 +14,7 @@ readonly CACHE_DIR="${MTASTS_E2E_CACHE:-$HOME/.cache/mta-sts-operator/e2e}"
 GOOS_GOARCH=""
 K8S_BIN_DIR=""
 ETCD_BIN_DIR=""
+GATEWAY_API_DIR=""
 REPORTED=0
 
 die() {
@@ -43,10 +47,13 @@ bin_dirs() {
   fi
   K8S_BIN_DIR="$CACHE_DIR/bin/kubernetes-$K8S_VERSION-$GOOS_GOARCH"
   ETCD_BIN_DIR="$CACHE_DIR/bin/etcd-$ETCD_VERSION-$GOOS_GOARCH"
+  GATEWAY_API_DIR="$CACHE_DIR/crds/gateway-api-$GATEWAY_API_VERSION"
 }
 
 k8s_stamp() { printf 'kubernetes %s recipe %s %s\n' "$K8S_VERSION" "$RECIPE" "$GOOS_GOARCH"; }
 etcd_stamp() { printf 'etcd %s recipe %s %s\n' "$ETCD_VERSION" "$RECIPE" "$GOOS_GOARCH"; }
+# Plain YAML, the same on every platform.
+gateway_api_stamp() { printf 'gateway-api %s standard crds\n' "$GATEWAY_API_VERSION"; }
 
 # True when DIR holds every named binary and a stamp equal to STAMP.
 cached() {
@@ -60,4 +67,8 @@ cached() {
 
 k8s_cached() { cached "$K8S_BIN_DIR" "$(k8s_stamp)" kube-apiserver kube-controller-manager kubectl; }
 etcd_cached() { cached "$ETCD_BIN_DIR" "$(etcd_stamp)" etcd; }
+gateway_api_cached() {
+  [ -f "$GATEWAY_API_DIR/stamp" ] && [ "$(head -n 1 "$GATEWAY_API_DIR/stamp")" = "$(gateway_api_stamp)" ] &&
+    [ -f "$GATEWAY_API_DIR/gateway.networking.k8s.io_httproutes.yaml" ]
+}
 

@@ -10,6 +10,7 @@ Each rule names the scope it is granted in:
   all      cluster-scoped APIs needed only when watching all namespaces: added to the watched
            ClusterRole (shared policy servers' ClusterRoles; an operator watching some
            namespaces holds no cluster-wide access it could grant)
+  gatewayApi  added to the watched rules only when gatewayApi.enabled
 */}}
 {{- define "mta-sts-operator.rbacRules" -}}
 - scope: watched
@@ -31,7 +32,7 @@ Each rule names the scope it is granted in:
 - scope: watched
   apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["get", "list", "watch", "create", "patch", "update"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - scope: watched
   apiGroups: ["cert-manager.io"]
   resources: ["certificates"]
@@ -80,6 +81,10 @@ Each rule names the scope it is granted in:
   apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["clusterroles", "clusterrolebindings"]
   verbs: ["get", "create", "update", "delete"]
+- scope: gatewayApi
+  apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes", "listenersets", "referencegrants"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - scope: cluster
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]

@@ -96,6 +96,13 @@ public final class DemoCommand implements Callable<Integer> {
             .build()
             .start()) {
       api.installPolicyCrd(client);
+      // so that a policy exposed through a Gateway runs here too: its HTTPRoute and listener
+      // objects are stored, and the policy is served through the same local server
+      api.installStandInCrd(client, "gateway.networking.k8s.io", "HTTPRoute", "httproutes", "v1");
+      api.installStandInCrd(client, "gateway.networking.k8s.io", "ListenerSet", "listenersets",
+          "v1");
+      api.installStandInCrd(client, "gateway.networking.k8s.io", "ReferenceGrant",
+          "referencegrants", "v1beta1");
       // the TLS Secret a user creates before the resource that names it; the operator reads it
       // before it calls the certificate ready
       var tls = policy.getSpec().getTls();
@@ -195,7 +202,8 @@ public final class DemoCommand implements Callable<Integer> {
         "MTASTS_LEADER_ELECTION", "false",
         "MTASTS_HTTP_PORT", "0",
         "MTASTS_HTTP_ADDRESS", "127.0.0.1",
-        "MTASTS_ALLOW_PRIVATE", "true"));
+        "MTASTS_ALLOW_PRIVATE", "true",
+        "MTASTS_GATEWAY_API", "true"));
   }
 
   private static MtaStsPolicy awaitServedAndVerified(
@@ -224,7 +232,10 @@ public final class DemoCommand implements Callable<Integer> {
         io.fabric8.kubernetes.api.model.ConfigMap.class,
         io.fabric8.kubernetes.api.model.apps.Deployment.class,
         io.fabric8.kubernetes.api.model.Service.class,
-        io.fabric8.kubernetes.api.model.networking.v1.Ingress.class);
+        io.fabric8.kubernetes.api.model.networking.v1.Ingress.class,
+        io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class,
+        io.mtasts.operator.api.gatewayapi.ListenerSet.class,
+        io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class);
     for (var kind : kinds) {
       HasMetadata object = client.resources(kind).inNamespace(NAMESPACE).withName(child).get();
       if (object != null) {

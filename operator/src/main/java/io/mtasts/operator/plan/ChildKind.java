@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.mtasts.operator.api.gatewayapi.ListenerSet;
 import io.mtasts.operator.api.externaldns.DNSEndpoint;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,7 +23,13 @@ public enum ChildKind {
   CONFIG_MAP(ConfigMap.class, null, plan -> true, DesiredChildren::configMap),
   DEPLOYMENT(Deployment.class, null, plan -> true, DesiredChildren::deployment),
   SERVICE(Service.class, null, plan -> true, DesiredChildren::service),
-  INGRESS(Ingress.class, null, plan -> true, DesiredChildren::ingress),
+  INGRESS(Ingress.class, null, plan -> !plan.exposure().isGateway(), DesiredChildren::ingress),
+  HTTP_ROUTE(HTTPRoute.class, "httproutes.gateway.networking.k8s.io",
+      plan -> plan.exposure().isGateway(), GatewayChildren::httpRoute),
+  LISTENER_SET(ListenerSet.class, "listenersets.gateway.networking.k8s.io",
+      plan -> plan.exposure().usesListenerSet(), GatewayChildren::listenerSet),
+  REFERENCE_GRANT(ReferenceGrant.class, "referencegrants.gateway.networking.k8s.io",
+      plan -> plan.exposure().grantsSecretTo(plan.namespace()), GatewayChildren::referenceGrant),
   CERTIFICATE(Certificate.class, "certificates.cert-manager.io",
       plan -> plan.issuer().isPresent(), DesiredChildren::certificate),
   // with the plan's own id, as it reads once the policy is served
@@ -44,7 +53,10 @@ public enum ChildKind {
     return type;
   }
 
-  /** The CRD of a kind from an optional API (cert-manager, external-dns); empty for core kinds. */
+  /**
+   * The CRD of a kind from an optional API (cert-manager, external-dns, Gateway API); empty for
+   * core kinds.
+   */
   public Optional<String> crd() {
     return Optional.ofNullable(crd);
   }
@@ -52,6 +64,11 @@ public enum ChildKind {
   /** Whether the plan asks for this child at all, whatever the cluster has installed. */
   public boolean isWantedBy(PolicyPlan plan) {
     return wanted.test(plan);
+  }
+
+  /** Whether the kind belongs to the Gateway API, which the operator uses only when enabled. */
+  public boolean isGatewayApi() {
+    return crd != null && crd.endsWith("." + GatewayChildren.GROUP);
   }
 
   public HasMetadata desired(PolicyPlan plan) {

@@ -13,12 +13,14 @@ import java.util.Optional;
  * @param ingressClass ingress class for policy hosts; empty means the cluster default
  * @param defaultIssuer cert-manager issuer used when a resource names none
  * @param limits what a resource may ask of the operator; a spec beyond them is invalid
+ * @param gatewayApi whether Gateway API kinds may be used, and the default exposure
  */
 public record PlanSettings(
     String webServerImage,
     String ingressClass,
     Optional<IssuerRef> defaultIssuer,
-    TenantLimits limits) {
+    TenantLimits limits,
+    GatewayApiSettings gatewayApi) {
 
   public static final String DEFAULT_WEB_SERVER_IMAGE = "nginxinc/nginx-unprivileged:1.29-alpine";
 
@@ -27,6 +29,13 @@ public record PlanSettings(
     Objects.requireNonNull(ingressClass, "ingressClass");
     Objects.requireNonNull(defaultIssuer, "defaultIssuer");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(gatewayApi, "gatewayApi");
+  }
+
+  /** Settings without Gateway API support. */
+  public PlanSettings(String webServerImage, String ingressClass,
+      Optional<IssuerRef> defaultIssuer, TenantLimits limits) {
+    this(webServerImage, ingressClass, defaultIssuer, limits, GatewayApiSettings.disabled());
   }
 
   /** Settings with the default limits. */

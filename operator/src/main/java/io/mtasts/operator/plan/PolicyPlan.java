@@ -42,7 +42,8 @@ public record PolicyPlan(
     Optional<IssuerRef> issuer,
     boolean externalDns,
     String webServerConfig,
-    String podChecksum) {
+    String podChecksum,
+    PolicyExposure exposure) {
 
   /** Key of the plan in the per-reconcile context shared with the dependents. */
   public static final String CONTEXT_KEY = "mtasts.policyPlan";
@@ -138,7 +139,10 @@ public record PolicyPlan(
         issuer,
         spec.effectiveExternalDns(),
         webServerConfig,
-        checksum);
+        checksum,
+        PolicyExposure.of(spec.getExposure() != null ? spec.getExposure()
+            : settings.gatewayApi().defaultExposure().orElse(null),
+            primary.getMetadata().getNamespace()));
   }
 
   /** {@code mta-sts.<domain>}: the host that serves the policy. */

@@ -110,6 +110,7 @@ public final class SpecValidator {
         problems.add("spec.verification.interval: " + e.getMessage());
       }
     }
+    ExposureValidator.check(spec.getExposure(), problems);
     return problems;
   }
 

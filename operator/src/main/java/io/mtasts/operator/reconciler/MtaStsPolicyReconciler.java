@@ -34,7 +34,10 @@ import io.mtasts.operator.reconciler.dependent.PolicyCertificateDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyConfigMapDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyDeploymentDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyDnsEndpointDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyHttpRouteDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyIngressDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyListenerSetDependent;
+import io.mtasts.operator.reconciler.dependent.PolicyReferenceGrantDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
 import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
@@ -78,7 +81,27 @@ import org.slf4j.LoggerFactory;
           type = PolicyDeploymentDependent.class,
           dependsOn = {"configmap"},
           readyPostcondition = PolicyServedCondition.class),
-      @Dependent(name = "ingress", type = PolicyIngressDependent.class, dependsOn = {"service"}),
+      @Dependent(
+          name = "ingress",
+          type = PolicyIngressDependent.class,
+          dependsOn = {"service"},
+          reconcilePrecondition = PolicyIngressDependent.ExposedByIngress.class),
+      @Dependent(
+          name = "httproute",
+          type = PolicyHttpRouteDependent.class,
+          dependsOn = {"service"},
+          activationCondition = PolicyHttpRouteDependent.Active.class,
+          reconcilePrecondition = PolicyHttpRouteDependent.Wanted.class),
+      @Dependent(
+          name = "listenerset",
+          type = PolicyListenerSetDependent.class,
+          activationCondition = PolicyListenerSetDependent.Active.class,
+          reconcilePrecondition = PolicyListenerSetDependent.Wanted.class),
+      @Dependent(
+          name = "referencegrant",
+          type = PolicyReferenceGrantDependent.class,
+          activationCondition = PolicyReferenceGrantDependent.Active.class,
+          reconcilePrecondition = PolicyReferenceGrantDependent.Wanted.class),
       @Dependent(
           name = "certificate",
           type = PolicyCertificateDependent.class,
@@ -292,6 +315,14 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.DONE;
     }
 
+    Optional<GatewayApiAvailability.Missing> exposure =
+        GatewayApiAvailability.check(plan, settings.gatewayApi().enabled(), crds);
+    if (exposure.isPresent()) {
+      LOG.info("{}: cannot expose: {}", name, exposure.get().message());
+      report.exposureUnavailable(exposure.get().reason(), exposure.get().message());
+      return Outcome.after(settings.rolloutRecheck());
+    }
+
     Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan));
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
@@ -310,7 +341,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.after(ID_WRITTEN_RECHECK);
     }
 
-    new ReconcileScope(plan, probe, crds).putInto(context);
+    new ReconcileScope(plan, probe, crds, settings.gatewayApi().enabled()).putInto(context);
     mxGuard.putInto(context);
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();

@@ -7,11 +7,17 @@ import io.mtasts.operator.plan.PolicyPlan;
 /**
  * What one reconcile hands to its dependents and their conditions: the plan derived from the
  * resource and the services they call. The reconciler puts it into the per-reconcile context
- * before it runs the workflow.
+ * before it runs the workflow. {@code gatewayApi} says whether Gateway API kinds may be used.
  */
-public record ReconcileScope(PolicyPlan plan, EndpointProbe probe, CrdPresence crds) {
+public record ReconcileScope(PolicyPlan plan, EndpointProbe probe, CrdPresence crds,
+    boolean gatewayApi) {
 
   private static final String KEY = "mtasts.reconcileScope";
+
+  /** A scope without Gateway API support. */
+  public ReconcileScope(PolicyPlan plan, EndpointProbe probe, CrdPresence crds) {
+    this(plan, probe, crds, false);
+  }
 
   public void putInto(Context<MtaStsPolicy> context) {
     context.managedWorkflowAndDependentResourceContext().put(KEY, this);

@@ -1,6 +1,7 @@
 package io.mtasts.operator.reconciler;
 
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
+import io.mtasts.operator.plan.GatewayApiSettings;
 import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.plan.TenantLimits;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param rolloutRecheck how soon to look again while a new policy is rolling out
  * @param verifyInterval time between live verifications when a resource sets none
  * @param limits what a resource may ask of the operator; a spec beyond them is invalid
+ * @param gatewayApi whether Gateway API kinds may be used, and the default exposure
  */
 public record ReconcilerSettings(
     String webServerImage,
@@ -23,7 +25,8 @@ public record ReconcilerSettings(
     Optional<IssuerRef> defaultIssuer,
     Duration rolloutRecheck,
     Duration verifyInterval,
-    TenantLimits limits) {
+    TenantLimits limits,
+    GatewayApiSettings gatewayApi) {
 
   public ReconcilerSettings {
     Objects.requireNonNull(webServerImage, "webServerImage");
@@ -32,6 +35,15 @@ public record ReconcilerSettings(
     Objects.requireNonNull(rolloutRecheck, "rolloutRecheck");
     Objects.requireNonNull(verifyInterval, "verifyInterval");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(gatewayApi, "gatewayApi");
+  }
+
+  /** Settings without Gateway API support. */
+  public ReconcilerSettings(String webServerImage, String ingressClass,
+      Optional<IssuerRef> defaultIssuer, Duration rolloutRecheck, Duration verifyInterval,
+      TenantLimits limits) {
+    this(webServerImage, ingressClass, defaultIssuer, rolloutRecheck, verifyInterval, limits,
+        GatewayApiSettings.disabled());
   }
 
   /** Settings with the default limits. */
@@ -43,7 +55,7 @@ public record ReconcilerSettings(
 
   /** The part of the settings that shapes the children. */
   public PlanSettings plan() {
-    return new PlanSettings(webServerImage, ingressClass, defaultIssuer, limits);
+    return new PlanSettings(webServerImage, ingressClass, defaultIssuer, limits, gatewayApi);
   }
 
   public static ReconcilerSettings defaults() {

@@ -1,9 +1,11 @@
 package io.mtasts.operator.runtime;
 
+import io.mtasts.operator.api.v1alpha1.ExposureType;
 import io.mtasts.operator.api.v1alpha1.IssuerKind;
 import io.mtasts.operator.api.v1alpha1.IssuerRef;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.SpecDefaults;
+import io.mtasts.operator.plan.GatewayApiSettings;
 import io.mtasts.operator.plan.PlanSettings;
 import io.mtasts.operator.plan.TenantLimits;
 import io.mtasts.operator.reconciler.ReconcilerSettings;
@@ -46,7 +48,8 @@ public record OperatorConfig(
     String logLevel,
     TenantLimits limits,
     boolean probeAllowLoopback,
-    String serverImage) {
+    String serverImage,
+    GatewayApiSettings gatewayApi) {
 
   /**
    * The image of shared policy servers when the chart does not set it: this build's own image.
@@ -86,6 +89,11 @@ public record OperatorConfig(
         TenantLimits.DEFAULT_MIN_VERIFY_INTERVAL));
     d.put("MTASTS_PROBE_ALLOW_LOOPBACK", "false");
     d.put("MTASTS_SERVER_IMAGE", DEFAULT_SERVER_IMAGE);
+    d.put("MTASTS_GATEWAY_API", "false");
+    d.put("MTASTS_DEFAULT_EXPOSURE", ExposureType.INGRESS.value());
+    d.put("MTASTS_DEFAULT_GATEWAY", "");
+    d.put("MTASTS_DEFAULT_GATEWAY_LISTENER", SpecDefaults.GATEWAY_LISTENER);
+    d.put("MTASTS_DEFAULT_GATEWAY_SECTION", "");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -160,6 +168,7 @@ public record OperatorConfig(
         r.get("MTASTS_PROBE_ALLOW_LOOPBACK", OperatorConfig::bool, "true or false");
     String serverImage = r.get("MTASTS_SERVER_IMAGE", OperatorConfig::nonEmpty,
         "an image name (the operator's own image)");
+    GatewayApiSettings gatewayApi = GatewayApiConfig.read(values, r.problems);
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -169,7 +178,8 @@ public record OperatorConfig(
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
         dns, ca, allowPrivate, logFormat, logLevel,
-        new TenantLimits(images, annotations, minInterval), probeAllowLoopback, serverImage);
+        new TenantLimits(images, annotations, minInterval), probeAllowLoopback, serverImage,
+        gatewayApi);
   }
 
   /** The live verifier of the operator, as configured. */
@@ -184,7 +194,7 @@ public record OperatorConfig(
   /** The part of the configuration the reconciler applies to resources. */
   public ReconcilerSettings reconcilerSettings() {
     return new ReconcilerSettings(webServerImage, ingressClass, defaultIssuer,
-        Duration.ofSeconds(10), verifyInterval, limits);
+        Duration.ofSeconds(10), verifyInterval, limits, gatewayApi);
   }
 
   /** The part of the configuration that shapes shared policy servers. */

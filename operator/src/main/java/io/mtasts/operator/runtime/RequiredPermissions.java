@@ -23,6 +23,8 @@ import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
+import io.mtasts.operator.plan.ChildKind;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,15 +52,45 @@ public final class RequiredPermissions {
 
   private RequiredPermissions() {}
 
-  /** In every namespace whose resources the operator reconciles. */
+  /**
+   * In every namespace whose resources the operator reconciles, without the Gateway API kinds
+   * (see {@link #gatewayApi()}).
+   */
   public static Set<ApiPermission> inWatchedNamespaces() {
     Set<ApiPermission> p = new TreeSet<>();
     // the informer of the primary; the reconciler writes only its status subresource
     add(p, MtaStsPolicy.class, "", "get", "list", "watch");
     add(p, MtaStsPolicy.class, "/status", "patch", "update");
+    addDependents(p, false);
+    // the served-policy probe reads the web server Service's endpoints from an informer
+    add(p, EndpointSlice.class, "", "get", "list", "watch");
+    add(p, Event.class, "", "create");
+    // the Secret a resource names in spec.tls.secretName, read by name; no list or watch, so
+    // no Secret is read that no resource names (see ExistingTlsSecret)
+    add(p, Secret.class, "", "get");
+    addPolicyServers(p);
+    return p;
+  }
+
+  /**
+   * In every watched namespace as well, only when Gateway API support is enabled (Helm value
+   * gatewayApi.enabled): the HTTPRoutes, ListenerSets and ReferenceGrants of policies exposed
+   * through a Gateway.
+   */
+  public static Set<ApiPermission> gatewayApi() {
+    Set<ApiPermission> p = new TreeSet<>();
+    addDependents(p, true);
+    return p;
+  }
+
+  /** The access of the workflow's dependents: of the Gateway API kinds, or of the others. */
+  private static void addDependents(Set<ApiPermission> p, boolean gatewayApi) {
     Workflow workflow = MtaStsPolicyReconciler.class.getAnnotation(Workflow.class);
     for (Dependent dependent : workflow.dependents()) {
       Class<? extends HasMetadata> kind = resourceType(dependent.type());
+      if (isGatewayApi(kind) != gatewayApi) {
+        continue;
+      }
       // an informer per kind; the conflict check reads single objects by name
       add(p, kind, "", "get", "list", "watch");
       if (Creator.class.isAssignableFrom(dependent.type())) {
@@ -73,14 +105,11 @@ public final class RequiredPermissions {
         add(p, kind, "", "delete");
       }
     }
-    // the served-policy probe reads the web server Service's endpoints from an informer
-    add(p, EndpointSlice.class, "", "get", "list", "watch");
-    add(p, Event.class, "", "create");
-    // the Secret a resource names in spec.tls.secretName, read by name; no list or watch, so
-    // no Secret is read that no resource names (see ExistingTlsSecret)
-    add(p, Secret.class, "", "get");
-    addPolicyServers(p);
-    return p;
+  }
+
+  private static boolean isGatewayApi(Class<? extends HasMetadata> kind) {
+    return Arrays.stream(ChildKind.values())
+        .anyMatch(child -> child.type().equals(kind) && child.isGatewayApi());
   }
 
   /**

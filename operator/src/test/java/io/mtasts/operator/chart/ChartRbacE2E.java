@@ -278,4 +278,55 @@ class ChartRbacE2E {
         spec)).create();
     awaitSharedServer(watched, RoleBinding.class, watched);
   }
+
+  @Test
+  void withGatewayApiEnabledTheRolesCoverRoutesListenerSetsAndMovingFromAnIngress()
+      throws Exception {
+    for (String crd : List.of("httproutes", "listenersets", "referencegrants")) {
+      RequiredComponent.require(admin.resources(
+              io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class)
+              .withName(crd + ".gateway.networking.k8s.io").get() != null,
+          "the Gateway API CRDs in the cluster (e2e/control-plane.sh installs them)");
+    }
+    String watched = newNamespace("rbac-gateway");
+    String sa = applyRbac(OperatorChart.render("watchNamespaces[0]=" + watched,
+        "gatewayApi.enabled=true"));
+    operator = startAs(impersonating(sa), Map.of("MTASTS_WATCH_NAMESPACES", watched,
+        "MTASTS_GATEWAY_API", "true"));
+    await().atMost(TIMEOUT).until(operator::isLeading);
+
+    createPolicy(watched);
+    awaitReconciled(watched);
+    await().atMost(TIMEOUT).until(() -> admin.network().v1().ingresses().inNamespace(watched)
+        .withName("mta-sts-rbac").get() != null);
+
+    // to a Gateway in another namespace with a host listener: route and grant come, the
+    // Ingress goes; then to a ListenerSet: the grant goes
+    MtaStsPolicy policy = admin.resources(MtaStsPolicy.class).inNamespace(watched)
+        .withName("rbac").get();
+    policy.getSpec().setExposure(new io.mtasts.operator.api.v1alpha1.ExposureSpec(
+        io.mtasts.operator.api.v1alpha1.ExposureType.GATEWAY,
+        new io.mtasts.operator.api.v1alpha1.GatewayExposureSpec("public", "gateway-system",
+            io.mtasts.operator.api.v1alpha1.GatewayListener.HOST_LISTENER)));
+    admin.resource(policy).update();
+    await().atMost(TIMEOUT).until(() -> admin.resources(
+        io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class)
+        .inNamespace(watched).withName("mta-sts-rbac").get() != null);
+    await().atMost(TIMEOUT).until(() -> admin.network().v1().ingresses().inNamespace(watched)
+        .withName("mta-sts-rbac").get() == null);
+
+    MtaStsPolicy current = admin.resources(MtaStsPolicy.class).inNamespace(watched)
+        .withName("rbac").get();
+    current.getSpec().getExposure().getGateway()
+        .setListener(io.mtasts.operator.api.v1alpha1.GatewayListener.LISTENER_SET);
+    admin.resource(current).update();
+    await().atMost(TIMEOUT).until(() -> admin.resources(
+        io.mtasts.operator.api.gatewayapi.ListenerSet.class)
+        .inNamespace(watched).withName("mta-sts-rbac").get() != null);
+    await().atMost(TIMEOUT).until(() -> admin.resources(
+        io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class)
+        .inNamespace(watched).withName("mta-sts-rbac").get() == null);
+    assertThat(admin.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+        .inNamespace(watched).withName("mta-sts-rbac").get()).isNotNull();
+  }
 }

@@ -3,6 +3,7 @@ package io.mtasts.operator.chart;
 import static io.mtasts.operator.chart.OperatorChart.NAMESPACE;
 import static io.mtasts.operator.chart.OperatorChart.render;
 import static io.mtasts.operator.chart.OperatorPermissions.CLUSTER_SCOPED;
+import static io.mtasts.operator.chart.OperatorPermissions.FOR_GATEWAY_API;
 import static io.mtasts.operator.chart.OperatorPermissions.FOR_LEADER_ELECTION;
 import static io.mtasts.operator.chart.OperatorPermissions.IN_WATCHED_NAMESPACES;
 import static io.mtasts.operator.chart.OperatorPermissions.WHEN_WATCHING_ALL;
@@ -62,6 +63,25 @@ class ChartRbacTest {
         CLUSTER_WIDE, CLUSTER_SCOPED,
         "mail-a", IN_WATCHED_NAMESPACES,
         NAMESPACE, union(IN_WATCHED_NAMESPACES, FOR_LEADER_ELECTION)));
+  }
+
+  @Test
+  void gatewayApiAccessIsGrantedOnlyWhenEnabledAndOnlyWhereTheOperatorWorks() {
+    assertThat(FOR_GATEWAY_API).isNotEmpty().allSatisfy(p ->
+        assertThat(p.toString()).contains("gateway.networking.k8s.io"));
+    assertThat(IN_WATCHED_NAMESPACES).noneSatisfy(p ->
+        assertThat(p.toString()).contains("gateway.networking.k8s.io"));
+
+    RenderedChart clusterWide = render("gatewayApi.enabled=true");
+    assertThat(ServiceAccountPermissions.granted(clusterWide, ACCOUNT, NAMESPACE)).isEqualTo(Map.of(
+        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, FOR_GATEWAY_API, CLUSTER_SCOPED),
+        NAMESPACE, FOR_LEADER_ELECTION));
+
+    RenderedChart perNamespace = render("gatewayApi.enabled=true", "watchNamespaces[0]=mail-a");
+    assertThat(ServiceAccountPermissions.granted(perNamespace, ACCOUNT, NAMESPACE)).isEqualTo(Map.of(
+        CLUSTER_WIDE, CLUSTER_SCOPED,
+        "mail-a", union(IN_WATCHED_NAMESPACES, FOR_GATEWAY_API),
+        NAMESPACE, FOR_LEADER_ELECTION));
   }
 
   @Test

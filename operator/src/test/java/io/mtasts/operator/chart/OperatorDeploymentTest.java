@@ -128,7 +128,12 @@ class OperatorDeploymentTest {
             + "nginx.ingress.kubernetes.io/ssl-redirect,"
             + "nginx.ingress.kubernetes.io/force-ssl-redirect"),
         entry("MTASTS_MIN_VERIFY_INTERVAL", "1m"),
-        entry("MTASTS_SERVER_IMAGE", "ghcr.io/mtasts/mta-sts-operator:0.1.0")));
+        entry("MTASTS_SERVER_IMAGE", "ghcr.io/mtasts/mta-sts-operator:0.1.0"),
+        entry("MTASTS_GATEWAY_API", "false"),
+        entry("MTASTS_DEFAULT_EXPOSURE", "Ingress"),
+        entry("MTASTS_DEFAULT_GATEWAY", ""),
+        entry("MTASTS_DEFAULT_GATEWAY_LISTENER", "ListenerSet"),
+        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "")));
   }
 
   @Test
@@ -156,7 +161,12 @@ class OperatorDeploymentTest {
         entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,traefik.ingress.kubernetes.io/router.tls"),
         entry("MTASTS_MIN_VERIFY_INTERVAL", "5m"),
         entry("MTASTS_SERVER_IMAGE", "registry.example.com/platform/mta-sts-operator@sha256:"
-            + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")));
+            + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+        entry("MTASTS_GATEWAY_API", "true"),
+        entry("MTASTS_DEFAULT_EXPOSURE", "Gateway"),
+        entry("MTASTS_DEFAULT_GATEWAY", "gateway-system/public"),
+        entry("MTASTS_DEFAULT_GATEWAY_LISTENER", "HostListener"),
+        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "mta-sts-hosts")));
     assertThat(environment(container)).containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
   }
 

@@ -15,6 +15,9 @@ final class OperatorPermissions {
   static final Set<Permission> IN_WATCHED_NAMESPACES =
       convert(RequiredPermissions.inWatchedNamespaces());
 
+  /** In the watched namespaces as well, with gatewayApi.enabled: the Gateway API children. */
+  static final Set<Permission> FOR_GATEWAY_API = convert(RequiredPermissions.gatewayApi());
+
   /** Cluster-scoped: whether cert-manager's and external-dns' CRDs are installed. */
   static final Set<Permission> CLUSTER_SCOPED = convert(RequiredPermissions.clusterScoped());
 

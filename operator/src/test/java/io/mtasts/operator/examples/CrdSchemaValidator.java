@@ -40,7 +40,12 @@ final class CrdSchemaValidator {
       // a transition rule: this validator checks a resource as created, and the API server
       // evaluates a rule that reads oldSelf only on updates
       "self == oldSelf",
-      self -> true);
+      self -> true,
+      "self.type != 'Gateway' || has(self.gateway)",
+      self -> !self.path("type").asText().equals("Gateway") || self.has("gateway"),
+      "!has(self.sectionName) || (has(self.listener) && self.listener != 'ListenerSet')",
+      self -> !self.has("sectionName") || (self.has("listener")
+          && !self.get("listener").asText().equals("ListenerSet")));
 
   /** Top-level fields every object has, which a CRD's schema does not list. */
   private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");

@@ -103,6 +103,15 @@ final class OperatorHarness implements AutoCloseable {
     installForeignCrd("externaldns.k8s.io", "DNSEndpoint", "dnsendpoints", "v1alpha1");
   }
 
+  /** The Gateway API CRDs of the children: HTTPRoute, ReferenceGrant and, if asked, ListenerSet. */
+  void installGatewayApi(boolean listenerSets) {
+    installForeignCrd("gateway.networking.k8s.io", "HTTPRoute", "httproutes", "v1");
+    installForeignCrd("gateway.networking.k8s.io", "ReferenceGrant", "referencegrants", "v1beta1");
+    if (listenerSets) {
+      installForeignCrd("gateway.networking.k8s.io", "ListenerSet", "listenersets", "v1");
+    }
+  }
+
   private void installForeignCrd(String group, String kind, String plural, String version) {
     CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName(plural + "." + group).endMetadata()

@@ -3,6 +3,7 @@ package io.mtasts.operator.localserver;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -106,6 +107,27 @@ public final class LocalApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A CRD for a kind of another project (Gateway API, cert-manager) whose schema the local
+   * server need not check: every field is kept as written.
+   */
+  public void installStandInCrd(KubernetesClient client, String group, String kind,
+      String plural, String version) {
+    client.resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(plural + "." + group).endMetadata()
+        .withNewSpec()
+        .withGroup(group)
+        .withScope("Namespaced")
+        .withNewNames().withKind(kind).withPlural(plural)
+        .withSingular(kind.toLowerCase(java.util.Locale.ROOT)).endNames()
+        .addNewVersion().withName(version).withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+        .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+        .endVersion()
+        .endSpec()
+        .build()).create();
   }
 
   /** Every request so far, in order. */

@@ -57,6 +57,10 @@ public final class ConditionReasons {
   public static final String MX_COVERED = "Covered";
   /** MxCovered is Unknown: the last verification found no MX record to compare. */
   public static final String NO_MX_HOSTS = "NoMxHosts";
+  /** Ready is False: the policy asks for a Gateway but the operator's Gateway API support is off. */
+  public static final String GATEWAY_API_DISABLED = "GatewayApiDisabled";
+  /** Ready is False: the policy asks for a Gateway but a Gateway API CRD it needs is missing. */
+  public static final String GATEWAY_API_NOT_INSTALLED = "GatewayApiNotInstalled";
   /** Ready is False: an older resource owns the same domain. */
   public static final String DOMAIN_CLAIMED = "DomainClaimed";
   /** PolicyServed is False: the Service lists no ready endpoint, so nothing serves the policy. */
@@ -83,6 +87,11 @@ public final class ConditionReasons {
   /** CertificateReady is Unknown: the Secret could not be read. */
   public static final String SECRET_UNREADABLE = "SecretUnreadable";
   public static final String NO_CERTIFICATE_SOURCE = "NoCertificateSource";
+  /**
+   * CertificateReady is Unknown: a wildcard listener of the Gateway provides the certificate,
+   * which the operator does not read; live verification checks the one served. Not a problem.
+   */
+  public static final String CERTIFICATE_FROM_GATEWAY = "CertificateFromGateway";
 
   /** DnsRecordsVerified and Verified are Unknown until the first verification. */
   public static final String PENDING = "Pending";

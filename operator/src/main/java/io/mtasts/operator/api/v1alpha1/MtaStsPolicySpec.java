@@ -30,7 +30,8 @@ import java.util.Objects;
     reason = "FieldValueRequired")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
-  "domain", "mode", "mx", "maxAge", "tlsRpt", "ingress", "tls", "server", "dns", "verification"
+  "domain", "mode", "mx", "maxAge", "tlsRpt", "ingress", "tls", "server", "dns", "verification",
+  "exposure"
 })
 public class MtaStsPolicySpec {
 
@@ -80,6 +81,11 @@ public class MtaStsPolicySpec {
 
   @JsonPropertyDescription("Live verification of the published setup.")
   private VerificationSpec verification;
+
+  @JsonPropertyDescription(
+      "How the policy host is exposed: an Ingress or a Gateway API HTTPRoute. Empty means the"
+          + " operator's default (an Ingress unless the operator is configured otherwise).")
+  private ExposureSpec exposure;
 
   /** The mode, or the default when the CR did not pass through defaulting. */
   public Mode effectiveMode() {
@@ -200,6 +206,14 @@ public class MtaStsPolicySpec {
     this.verification = verification;
   }
 
+  public ExposureSpec getExposure() {
+    return exposure;
+  }
+
+  public void setExposure(ExposureSpec exposure) {
+    this.exposure = exposure;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MtaStsPolicySpec other
@@ -212,13 +226,14 @@ public class MtaStsPolicySpec {
         && Objects.equals(tls, other.tls)
         && Objects.equals(server, other.server)
         && Objects.equals(dns, other.dns)
-        && Objects.equals(verification, other.verification);
+        && Objects.equals(verification, other.verification)
+        && Objects.equals(exposure, other.exposure);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        domain, mode, mx, maxAge, tlsRpt, ingress, tls, server, dns, verification);
+        domain, mode, mx, maxAge, tlsRpt, ingress, tls, server, dns, verification, exposure);
   }
 
   @Override
@@ -243,6 +258,8 @@ public class MtaStsPolicySpec {
         + dns
         + ", verification="
         + verification
+        + ", exposure="
+        + exposure
         + "}";
   }
 }

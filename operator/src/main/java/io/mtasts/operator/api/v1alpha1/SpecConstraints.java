@@ -62,5 +62,16 @@ public final class SpecConstraints {
   /** A duration written the Kubernetes way, such as {@code 500ms}, {@code 15m} or {@code 1h30m}. */
   public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
 
+  /** A Kubernetes object name (DNS subdomain), as Gateway and listener names are written. */
+  public static final String OBJECT_NAME =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  public static final int OBJECT_NAME_MAX_LENGTH = 253;
+
+  /** A namespace name (DNS label). */
+  public static final String NAMESPACE = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  public static final int NAMESPACE_MAX_LENGTH = 63;
+
   private SpecConstraints() {}
 }

@@ -43,5 +43,13 @@ public final class SpecDefaults {
 
   public static final String PROBE_MX_TEXT = "" + PROBE_MX;
 
+  /** Wire value of the default {@link GatewayListener}: the one path that scales to many hosts. */
+  public static final String GATEWAY_LISTENER = "ListenerSet";
+
+  /** Port of the ListenerSet's HTTPS listener. */
+  public static final int GATEWAY_PORT = 443;
+
+  public static final String GATEWAY_PORT_TEXT = "" + GATEWAY_PORT;
+
   private SpecDefaults() {}
 }

@@ -3,8 +3,10 @@ package io.mtasts.operator.reconciler.dependent;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.DesiredChildren;
@@ -24,5 +26,17 @@ public class PolicyIngressDependent extends CRUDKubernetesDependentResource<Ingr
   @Override
   protected Ingress desired(MtaStsPolicy primary, Context<MtaStsPolicy> context) {
     return DesiredChildren.ingress(ReconcileScope.from(context).plan());
+  }
+
+  /**
+   * Precondition: the policy is exposed by an Ingress; once it moves to a Gateway the Ingress is
+   * deleted, so the host is not routed twice.
+   */
+  public static final class ExposedByIngress implements Condition<Ingress, MtaStsPolicy> {
+    @Override
+    public boolean isMet(DependentResource<Ingress, MtaStsPolicy> dependent,
+        MtaStsPolicy primary, Context<MtaStsPolicy> context) {
+      return !ReconcileScope.from(context).plan().exposure().isGateway();
+    }
   }
 }

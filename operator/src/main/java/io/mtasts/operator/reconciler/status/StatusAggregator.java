@@ -133,6 +133,15 @@ public final class StatusAggregator {
   }
 
   /**
+   * The plan's exposure cannot be made in this cluster (Gateway API off or not installed):
+   * nothing was changed, as with a conflict.
+   */
+  public void exposureUnavailable(String reason, String message) {
+    conditions.set(ConditionTypes.READY, false, reason, message);
+    notEvaluatedSinceOlderGenerations();
+  }
+
+  /**
    * The API server refused a child: Ready says which and why, with the refusal's reason;
    * everything else, the advertised id included, stays as it was.
    */
@@ -265,6 +274,13 @@ public final class StatusAggregator {
       return;
     }
     status.setCertificate(null);
+    if (plan.exposure().certificateFromGateway()) {
+      conditions.set(ConditionTypes.CERTIFICATE_READY, StatusConditions.UNKNOWN,
+          ConditionReasons.CERTIFICATE_FROM_GATEWAY, "a listener of " + plan.exposure()
+              + " provides the certificate for " + plan.policyHost() + "; the operator does not"
+              + " read it, live verification checks the certificate served");
+      return;
+    }
     conditions.set(ConditionTypes.CERTIFICATE_READY, false,
         ConditionReasons.NO_CERTIFICATE_SOURCE,
         "nothing provides a certificate for " + plan.policyHost() + "; set spec.tls.issuerRef"
@@ -303,6 +319,12 @@ public final class StatusAggregator {
         + status.getPolicyId() + " is served at " + plan.policyUrl());
   }
 
+  /** A certificate the Gateway provides is checked by live verification, which does block. */
+  private static boolean gatewayCertificate(Condition c) {
+    return ConditionTypes.CERTIFICATE_READY.equals(c.getType())
+        && ConditionReasons.CERTIFICATE_FROM_GATEWAY.equals(c.getReason());
+  }
+
   /** The first condition that holds Ready back, if any. */
   Optional<Condition> blockingReady() {
     for (String type : READY_REQUIRES) {
@@ -310,7 +332,8 @@ public final class StatusAggregator {
       // a verification still pending (Unknown) does not hold Ready back; a failed one does
       boolean blocks = type.equals(ConditionTypes.VERIFIED)
           ? condition.map(c -> StatusConditions.FALSE.equals(c.getStatus())).orElse(false)
-          : !conditions.isTrue(type);
+          : !conditions.isTrue(type) && !condition.map(StatusAggregator::gatewayCertificate)
+              .orElse(false);
       if (blocks) {
         return Optional.of(condition.orElseThrow());
       }
