@@ -74,7 +74,8 @@ class ChartRbacTest {
 
     RenderedChart clusterWide = render("gatewayApi.enabled=true");
     assertThat(ServiceAccountPermissions.granted(clusterWide, ACCOUNT, NAMESPACE)).isEqualTo(Map.of(
-        CLUSTER_WIDE, union(IN_WATCHED_NAMESPACES, FOR_GATEWAY_API, CLUSTER_SCOPED),
+        CLUSTER_WIDE,
+        union(IN_WATCHED_NAMESPACES, FOR_GATEWAY_API, CLUSTER_SCOPED, WHEN_WATCHING_ALL),
         NAMESPACE, FOR_LEADER_ELECTION));
 
     RenderedChart perNamespace = render("gatewayApi.enabled=true", "watchNamespaces[0]=mail-a");
