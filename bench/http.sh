@@ -33,7 +33,10 @@ java -version 2>&1 | head -1 >&2
 
 for backend in ${BENCH_BACKENDS:-netty jdk}; do
   out=$(mktemp)
-  java -Xmx128m -XX:+UseSerialGC -cp "$jar" io.mtasts.operator.bench.http.HttpServerBenchmark \
+  # nodelay: without it the JDK's server writes headers and body apart and waits on delayed ACKs
+  # (about 40 ms an answer); Netty sets TCP_NODELAY itself
+  java -Xmx128m -XX:+UseSerialGC -Dsun.net.httpserver.nodelay=true \
+    -cp "$jar" io.mtasts.operator.bench.http.HttpServerBenchmark \
     "$backend" "$hosts" "$threads" >"$out" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT

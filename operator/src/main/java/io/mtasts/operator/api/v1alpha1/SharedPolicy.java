@@ -9,10 +9,11 @@ import java.util.Objects;
  * The bytes a shared policy server is to serve for one policy, as the operator validated them.
  *
  * <p>The handover lives in status rather than in spec, a ConfigMap or a Secret because only the
- * operator's service account may write the status subresource: users' roles grant
- * {@code mtastspolicies}, never {@code mtastspolicies/status}, and the API server drops status
- * changes sent to the main resource. A server that trusts only this field therefore serves only
- * bytes the operator checked, and needs nothing but get/list/watch on {@code mtastspolicies}.
+ * operator's service account may write the status subresource: the chart grants patch/update on
+ * {@code mtastspolicies/status} to that account alone, and the API server drops status changes
+ * sent to the main resource, so users who may edit policies cannot change what is served. A
+ * server that trusts only this field therefore serves only bytes the operator checked, and needs
+ * nothing but get/list/watch on {@code mtastspolicies}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"server", "domain", "policyId", "policy"})
