@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Policy host name to the exact bytes served for it.
  *
- * <p>Reads are lock-free (every request does one); changes are serialised, since a change of one
+ * <p>Reads are lock-free (every request does one); changes are serialised on this object (which
+ * {@link PolicyWatch} also holds while it reads its informers' stores), since a change of one
  * policy can hand a domain to another claimant. When two policies claim one domain the oldest
  * (creation time, then uid) is served and the later claimant not at all, as the operator decides
  * domain ownership: the server must never answer with bytes the operator does not advertise.

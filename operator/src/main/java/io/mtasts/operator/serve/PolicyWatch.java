@@ -69,13 +69,17 @@ public final class PolicyWatch implements AutoCloseable {
         LOG.error("listing MtaStsPolicy failed; the server stays unready: {}", e.getMessage());
         return;
       }
-      List<PolicyHosts.Entry> entries = new ArrayList<>();
-      for (SharedIndexInformer<MtaStsPolicy> informer : informers) {
-        for (MtaStsPolicy policy : informer.getStore().list()) {
-          entry(policy).ifPresent(entries::add);
+      // under the index's lock, as every refresh: reads of the stores and changes of the index
+      // happen in one order, so an older read can never overwrite a newer one
+      synchronized (hosts) {
+        List<PolicyHosts.Entry> entries = new ArrayList<>();
+        for (SharedIndexInformer<MtaStsPolicy> informer : informers) {
+          for (MtaStsPolicy policy : informer.getStore().list()) {
+            entry(policy).ifPresent(entries::add);
+          }
         }
+        hosts.replaceAll(entries);
       }
-      hosts.replaceAll(entries);
       ready = true;
       LOG.info("loaded {} policy hosts for server {}", hosts.size(), server);
     });
@@ -103,12 +107,14 @@ public final class PolicyWatch implements AutoCloseable {
   }
 
   private void refresh(SharedIndexInformer<MtaStsPolicy> informer, String key) {
-    MtaStsPolicy latest = informer.getStore().getByKey(key);
-    Optional<PolicyHosts.Entry> entry = latest == null ? Optional.empty() : entry(latest);
-    if (entry.isPresent()) {
-      hosts.put(entry.get());
-    } else {
-      hosts.remove(key);
+    synchronized (hosts) {
+      MtaStsPolicy latest = informer.getStore().getByKey(key);
+      Optional<PolicyHosts.Entry> entry = latest == null ? Optional.empty() : entry(latest);
+      if (entry.isPresent()) {
+        hosts.put(entry.get());
+      } else {
+        hosts.remove(key);
+      }
     }
   }
 

@@ -133,6 +133,12 @@ class ServeRuntimeTest {
     assertThat(fetch("mta-sts.a.example")).isEqualTo("200 " + policy("mx.a.example"));
     assertThat(fetch("mta-sts.b.example")).isEqualTo("404");
     assertThat(fetch("mta-sts.c.example")).isEqualTo("404");
+    String metrics = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + runtime.managementPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("mtasts_serve_hosts 1.0",
+        "mtasts_serve_requests_total{code=\"200\"} 1.0",
+        "mtasts_serve_requests_total{code=\"404\"} 2.0");
   }
 
   @Test
