@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Serves, advertises and verifies MTA-STS policies for mail domains.",
     subcommands = {
       RunCommand.class,
+      ServeCommand.class,
       CheckCommand.class,
       LintCommand.class,
       RenderCommand.class,

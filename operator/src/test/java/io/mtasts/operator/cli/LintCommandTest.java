@@ -279,7 +279,7 @@ class LintCommandTest {
         arguments(List.of("lint", "sts-record", "--mx", "mail.example.com", "v=STSv1; id=a"),
             "mta-sts-operator lint sts-record: Unknown option: '--mx' (see --help)"),
         arguments(List.of("lnit", "policy", "x.txt"),
-            "mta-sts-operator: unknown command 'lnit'; expected one of: run, check, lint, render, report, help (see --help)"),
+            "mta-sts-operator: unknown command 'lnit'; expected one of: run, serve, check, lint, render, report, help (see --help)"),
         arguments(List.of(), "mta-sts-operator: a command is required (see --help)"));
   }
 

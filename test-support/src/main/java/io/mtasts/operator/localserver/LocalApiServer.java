@@ -62,6 +62,10 @@ public final class LocalApiServer implements AutoCloseable {
 
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
+  /** Lists (GETs that are no watch) whose path contains this wait for {@link #releaseLists}. */
+  private volatile String heldLists;
+  private volatile java.util.concurrent.CountDownLatch listGate =
+      new java.util.concurrent.CountDownLatch(0);
 
   public LocalApiServer() {
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
@@ -69,6 +73,15 @@ public final class LocalApiServer implements AutoCloseable {
       public MockResponse dispatch(RecordedRequest request) {
         requests.add(new ApiRequest(request.getMethod().toUpperCase(Locale.ROOT),
             request.getPath()));
+        String held = heldLists;
+        if (held != null && "GET".equalsIgnoreCase(request.getMethod())
+            && request.getPath().contains(held) && !request.getPath().contains("watch=true")) {
+          try {
+            listGate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         return super.dispatch(request);
       }
     };
@@ -128,6 +141,21 @@ public final class LocalApiServer implements AutoCloseable {
         .endVersion()
         .endSpec()
         .build()).create();
+  }
+
+  /**
+   * Holds back the answers to lists whose path contains {@code pathPart} (such as a resource
+   * plural) until {@link #releaseLists()}, so a test can see a client before its first list.
+   */
+  public void holdLists(String pathPart) {
+    listGate = new java.util.concurrent.CountDownLatch(1);
+    heldLists = pathPart;
+  }
+
+  /** Answers the held lists and stops holding. */
+  public void releaseLists() {
+    heldLists = null;
+    listGate.countDown();
   }
 
   /** Every request so far, in order. */

@@ -24,7 +24,8 @@ import java.util.Optional;
   "dnsRecords",
   "certificate",
   "checks",
-  "conditions"
+  "conditions",
+  "shared"
 })
 public class MtaStsPolicyStatus {
 
@@ -56,6 +57,10 @@ public class MtaStsPolicyStatus {
   @JsonPropertyDescription(
       "Ready, PolicyServed, CertificateReady, DnsRecordsVerified, Verified, Paused.")
   private List<Condition> conditions;
+
+  @JsonPropertyDescription("What a shared policy server serves for this policy, written by the"
+      + " operator before it checks that the server serves it.")
+  private SharedPolicy shared;
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -137,6 +142,14 @@ public class MtaStsPolicyStatus {
     this.conditions = conditions;
   }
 
+  public SharedPolicy getShared() {
+    return shared;
+  }
+
+  public void setShared(SharedPolicy shared) {
+    this.shared = shared;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MtaStsPolicyStatus other
@@ -148,7 +161,8 @@ public class MtaStsPolicyStatus {
         && Objects.equals(dnsRecords, other.dnsRecords)
         && Objects.equals(certificate, other.certificate)
         && Objects.equals(checks, other.checks)
-        && Objects.equals(conditions, other.conditions);
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(shared, other.shared);
   }
 
   @Override
@@ -162,7 +176,8 @@ public class MtaStsPolicyStatus {
         dnsRecords,
         certificate,
         checks,
-        conditions);
+        conditions,
+        shared);
   }
 
   @Override
@@ -183,6 +198,8 @@ public class MtaStsPolicyStatus {
         + checks
         + ", conditions="
         + conditions
+        + ", shared="
+        + shared
         + "}";
   }
 }
