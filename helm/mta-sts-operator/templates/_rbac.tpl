@@ -12,7 +12,7 @@ Each rule names the scope it is granted in:
 - scope: watched
   apiGroups: ["mtasts.io"]
   resources: ["mtastspolicies"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 - scope: watched
   apiGroups: ["mtasts.io"]
   resources: ["mtastspolicies/status"]

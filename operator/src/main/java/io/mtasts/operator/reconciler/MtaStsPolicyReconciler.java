@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -25,6 +26,7 @@ import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
+import io.mtasts.operator.api.v1alpha1.PolicyRetirement;
 import io.mtasts.operator.plan.ChildKind;
 import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.plan.PolicyPlan;
@@ -41,6 +43,7 @@ import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
 import io.mtasts.operator.reconciler.status.MxCoverageStatus;
 import io.mtasts.operator.reconciler.status.NotServed;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
+import io.mtasts.operator.reconciler.status.RetiringCondition;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
 import io.mtasts.operator.reconciler.status.TlsSecretFinding;
@@ -48,6 +51,7 @@ import io.mtasts.operator.verify.Expectations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -114,6 +118,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final ChildRefusals refusals;
   private final MxGuard mxGuard;
   private final DomainClaims domainClaims = new DomainClaims();
+  /** The operator's cap on how long a retirement holds mode none; empty for none. */
+  private final Optional<Duration> retirementMaxHold;
   private volatile DeletedPolicyPruner pruner;
 
   public MtaStsPolicyReconciler(
@@ -126,6 +132,22 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       int verifyConcurrency,
       PolicyMetrics metrics,
       MxGuard mxGuard) {
+    this(settings, probe, crds, events, clock, verifier, verifyConcurrency, metrics, mxGuard,
+        Optional.empty());
+  }
+
+  public MtaStsPolicyReconciler(
+      ReconcilerSettings settings,
+      EndpointProbe probe,
+      CrdPresence crds,
+      PolicyEvents events,
+      Clock clock,
+      DomainVerifier verifier,
+      int verifyConcurrency,
+      PolicyMetrics metrics,
+      MxGuard mxGuard,
+      Optional<Duration> retirementMaxHold) {
+    this.retirementMaxHold = retirementMaxHold;
     this.settings = settings;
     this.mxGuard = mxGuard;
     this.probe = probe;
@@ -144,9 +166,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       EventSourceContext<MtaStsPolicy> context) {
     var cache = context.getPrimaryCache();
     pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications,
-        metrics, refusalBackoff);
+        prunesMetrics() ? metrics : null, refusalBackoff);
     return List.of(verificationDone, domainClaims.eventSource(context),
         ServedEndpointSlices.eventSource(context));
+  }
+
+  /**
+   * Whether this controller's cache decides when a policy's metric series go: the series are
+   * shared with {@link PolicyRetirementReconciler}, whose cache holds only some policies.
+   */
+  protected boolean prunesMetrics() {
+    return true;
   }
 
   @Override
@@ -160,17 +190,112 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public UpdateControl<MtaStsPolicy> reconcile(
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    MtaStsPolicyStatus stored = policy.getStatus();
+    Retired retired = new Retired();
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(policy, context, report);
       report.status().setObservedGeneration(generationOf(policy));
       metrics.served(ResourceID.fromResource(policy),
           policy.getSpec() == null ? null : policy.getSpec().getDomain(),
           report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
+      recordRetirement(stored, report, false, 0, retired);
       return decided;
     });
+    if (retired.protects && !RetirementLabel.present(policy)) {
+      RetirementLabel.set(policy, context.getClient());
+    }
+    outcome = outcome.sooner(retired.untilComplete);
     UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
     outcome.next().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** What a reconcile found about retirement, for the steps after the status write. */
+  private static final class Retired {
+    boolean protects;
+    Optional<Duration> untilComplete = Optional.empty();
+    boolean complete;
+    PolicyRetirement record;
+  }
+
+  /**
+   * Brings status.retirement and the Retiring condition up to date with what this reconcile
+   * advertised (see {@link RetirementLedger}).
+   */
+  private void recordRetirement(MtaStsPolicyStatus stored, StatusAggregator report,
+      boolean deleting, long pendingMaxAge, Retired retired) {
+    MtaStsPolicyStatus status = report.status();
+    Instant now = clock.instant();
+    RetirementLedger.Advertised after = RetirementLedger.Advertised.of(status);
+    PolicyRetirement record = RetirementLedger.advance(status.getRetirement(),
+        RetirementLedger.Advertised.of(stored), after, now, deleting, pendingMaxAge,
+        retirementMaxHold);
+    status.setRetirement(record);
+    Optional<Instant> safe = RetirementLedger.safeToDeleteAfter(record, retirementMaxHold);
+    RetiringCondition.report(report.conditions(), record, status.getPolicyId(), safe, deleting,
+        now);
+    retired.protects = after.protects();
+    retired.record = record;
+    retired.complete = after.isNone() && RetirementLedger.complete(record, now,
+        retirementMaxHold);
+    retired.untilComplete = safe.filter(now::isBefore)
+        .map(t -> Duration.between(now, t).plusMillis(100));
+  }
+
+  /**
+   * Retires a policy being deleted (RFC 8461 section 8.3): reconciles it as if its mode were
+   * {@code none}, so a new id for the mode none policy is allocated, served everywhere and only
+   * then advertised, exactly as any other change; then holds it until the largest max_age
+   * senders may have cached has passed. Returns when the finalizer may go.
+   */
+  protected DeleteControl retire(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
+    MtaStsPolicyStatus stored = policy.getStatus();
+    PolicyRetirement before = stored == null ? null : stored.getRetirement();
+    if (RetireAnnotation.immediate(policy)) {
+      LOG.info("{}: {}={}: retirement ends now", name, RetireAnnotation.KEY,
+          RetireAnnotation.value(policy));
+      events.record(policy, "Warning", ConditionReasons.RETIREMENT_CUT_SHORT,
+          RetirementNotices.cutShort(stored, clock.instant(), retirementMaxHold));
+      return DeleteControl.defaultDelete();
+    }
+    RetirementLedger.Advertised advertised = RetirementLedger.Advertised.of(stored);
+    if (advertised.isNone() && RetirementLedger.complete(before, clock.instant(),
+        retirementMaxHold)) {
+      LOG.info("{}: mode none was held long enough before the deletion; deleting", name);
+      events.record(policy, "Normal", ConditionReasons.RETIREMENT_COMPLETE,
+          RetirementNotices.complete(before, retirementMaxHold));
+      return DeleteControl.defaultDelete();
+    }
+    MtaStsPolicy retiring = SERIALIZATION.clone(policy);
+    if (retiring.getSpec() != null) {
+      retiring.getSpec().setMode(io.mtasts.operator.api.v1alpha1.Mode.NONE);
+    }
+    // bytes of a rollout under way may have been served under the advertised id
+    long pending = policy.getSpec() != null
+        && policy.getSpec().effectiveMode() != io.mtasts.operator.api.v1alpha1.Mode.NONE
+        ? policy.getSpec().effectiveMaxAge() : 0;
+    Retired retired = new Retired();
+    Outcome outcome = updateStatus(policy, context, report -> {
+      Outcome decided = decide(retiring, context, report);
+      report.status().setObservedGeneration(generationOf(policy));
+      recordRetirement(stored, report, true, pending, retired);
+      return decided;
+    });
+    if (before == null || before.getStartedAt() == null) {
+      LOG.info("{}: deleted; retiring: mode none is rolled out and held", name);
+      events.record(policy, "Normal", ConditionReasons.RETIREMENT_STARTED,
+          "deleting the resource started its retirement: a mode none policy with a new id is"
+              + " served, then advertised, and held for the largest max_age senders may have"
+              + " cached; the children are removed after that");
+    }
+    if (retired.complete) {
+      LOG.info("{}: retirement complete; removing the finalizer", name);
+      return DeleteControl.defaultDelete();
+    }
+    Duration next = outcome.sooner(retired.untilComplete).next()
+        .orElse(settings.rolloutRecheck());
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(next);
   }
 
   /**

@@ -45,7 +45,8 @@ public record OperatorConfig(
     String logFormat,
     String logLevel,
     TenantLimits limits,
-    boolean probeAllowLoopback) {
+    boolean probeAllowLoopback,
+    Optional<Duration> retirementMaxHold) {
 
   /** Every setting: its environment variable and its default, in documentation order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -76,6 +77,7 @@ public record OperatorConfig(
     d.put("MTASTS_MIN_VERIFY_INTERVAL", KubeDuration.format(
         TenantLimits.DEFAULT_MIN_VERIFY_INTERVAL));
     d.put("MTASTS_PROBE_ALLOW_LOOPBACK", "false");
+    d.put("MTASTS_RETIREMENT_MAX_HOLD", "");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -148,6 +150,8 @@ public record OperatorConfig(
     }
     Boolean probeAllowLoopback =
         r.get("MTASTS_PROBE_ALLOW_LOOPBACK", OperatorConfig::bool, "true or false");
+    Optional<Duration> maxHold = r.get("MTASTS_RETIREMENT_MAX_HOLD",
+        OperatorConfig::maxHold, "empty for no cap, or a duration such as 0s, 24h or 168h");
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -157,7 +161,7 @@ public record OperatorConfig(
         identity.isEmpty() ? Optional.empty() : Optional.of(identity),
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
         dns, ca, allowPrivate, logFormat, logLevel,
-        new TenantLimits(images, annotations, minInterval), probeAllowLoopback);
+        new TenantLimits(images, annotations, minInterval), probeAllowLoopback, maxHold);
   }
 
   /** The live verifier of the operator, as configured. */
@@ -270,6 +274,17 @@ public record OperatorConfig(
       throw new IllegalArgumentException(s);
     }
     return d;
+  }
+
+  private static Optional<Duration> maxHold(String s) {
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration d = KubeDuration.parse(s);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(s);
+    }
+    return Optional.of(d);
   }
 
   private static Duration minInterval(String s) {

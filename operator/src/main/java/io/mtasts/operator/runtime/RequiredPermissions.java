@@ -47,6 +47,8 @@ public final class RequiredPermissions {
     // the informer of the primary; the reconciler writes only its status subresource
     add(p, MtaStsPolicy.class, "", "get", "list", "watch");
     add(p, MtaStsPolicy.class, "/status", "patch", "update");
+    // the retirement label, and the finalizer that holds a deleted policy until it is retired
+    add(p, MtaStsPolicy.class, "", "patch");
     Workflow workflow = MtaStsPolicyReconciler.class.getAnnotation(Workflow.class);
     for (Dependent dependent : workflow.dependents()) {
       Class<? extends HasMetadata> kind = resourceType(dependent.type());

@@ -24,7 +24,8 @@ import java.util.Optional;
   "dnsRecords",
   "certificate",
   "checks",
-  "conditions"
+  "conditions",
+  "retirement"
 })
 public class MtaStsPolicyStatus {
 
@@ -56,6 +57,10 @@ public class MtaStsPolicyStatus {
   @JsonPropertyDescription(
       "Ready, PolicyServed, CertificateReady, DnsRecordsVerified, Verified, Paused.")
   private List<Condition> conditions;
+
+  @JsonPropertyDescription("Retirement (RFC 8461 section 8.3): the policies senders may still"
+      + " hold and, once mode none is advertised, when the resource may be deleted.")
+  private PolicyRetirement retirement;
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -137,6 +142,14 @@ public class MtaStsPolicyStatus {
     this.conditions = conditions;
   }
 
+  public PolicyRetirement getRetirement() {
+    return retirement;
+  }
+
+  public void setRetirement(PolicyRetirement retirement) {
+    this.retirement = retirement;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MtaStsPolicyStatus other
@@ -148,7 +161,8 @@ public class MtaStsPolicyStatus {
         && Objects.equals(dnsRecords, other.dnsRecords)
         && Objects.equals(certificate, other.certificate)
         && Objects.equals(checks, other.checks)
-        && Objects.equals(conditions, other.conditions);
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(retirement, other.retirement);
   }
 
   @Override
@@ -162,7 +176,8 @@ public class MtaStsPolicyStatus {
         dnsRecords,
         certificate,
         checks,
-        conditions);
+        conditions,
+        retirement);
   }
 
   @Override
@@ -183,6 +198,8 @@ public class MtaStsPolicyStatus {
         + checks
         + ", conditions="
         + conditions
+        + ", retirement="
+        + retirement
         + "}";
   }
 }
