@@ -450,6 +450,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    noticeKeptDnsEndpoint(policy, plan, context);
     // only when the wait is the Deployment's own trouble (a current template, not yet rolled
     // out) does it become a problem reason; anything else stays progress
     waiting.flatMap(w -> context.getSecondaryResource(Deployment.class)
@@ -470,6 +471,34 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain)
         .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
+  }
+
+  /**
+   * Says once per generation that turning off {@code spec.dns.externalDns} left the DNSEndpoint
+   * in place ({@link DnsEndpointRetention}).
+   */
+  private void noticeKeptDnsEndpoint(MtaStsPolicy policy, PolicyPlan plan,
+      Context<MtaStsPolicy> context) {
+    Long observed = policy.getStatus() == null ? null
+        : policy.getStatus().getObservedGeneration();
+    if (plan.externalDns() || !crds.isInstalled(CrdPresence.DNS_ENDPOINTS)
+        || Objects.equals(observed, generationOf(policy))) {
+      return;
+    }
+    boolean exists = context.getSecondaryResource(
+        io.mtasts.operator.api.externaldns.DNSEndpoint.class).isPresent();
+    if (DnsEndpointRetention.keeps(policy, exists, clock.instant())) {
+      LOG.info("{}/{}: spec.dns.externalDns is off; the DNSEndpoint stays until the policy is"
+          + " retired", policy.getMetadata().getNamespace(), policy.getMetadata().getName());
+      events.record(policy, "Warning", ConditionReasons.DNS_ENDPOINT_KEPT,
+          "spec.dns.externalDns is false, but the DNSEndpoint keeps publishing _mta-sts."
+              + plan.domain() + " with policy " + policy.getStatus().getPolicyId()
+              + ": removing the TXT record before the domain is retired leaves senders with"
+              + " their cached policy (RFC 8461 section 8.3). It goes once mode none has been"
+              + " held for the max_age senders may have cached, or when the resource is deleted"
+              + " and retired; publish the records in status.dnsRecords elsewhere first, or"
+              + " annotate mtasts.io/retire=immediate to remove it now");
+    }
   }
 
   /** The policy text in the web server's ConfigMap as cached, if it exists. */
