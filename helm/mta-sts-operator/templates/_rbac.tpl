@@ -53,6 +53,10 @@ Each rule names the scope it is granted in:
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   verbs: ["get"]
+- scope: cluster
+  apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get"]
 - scope: lease
   apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]

@@ -267,6 +267,13 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           RetirementNotices.complete(before, retirementMaxHold));
       return DeleteControl.defaultDelete();
     }
+    if (RetirementInTerminatingNamespace.applies(policy, context.getClient())) {
+      return RetirementInTerminatingNamespace.hold(policy, clock.instant(), retirementMaxHold,
+          events, change -> updateStatus(policy, context, report -> {
+            change.accept(report);
+            return null;
+          }));
+    }
     MtaStsPolicy retiring = SERIALIZATION.clone(policy);
     if (retiring.getSpec() != null) {
       retiring.getSpec().setMode(io.mtasts.operator.api.v1alpha1.Mode.NONE);

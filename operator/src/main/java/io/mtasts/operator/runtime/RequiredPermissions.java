@@ -79,6 +79,8 @@ public final class RequiredPermissions {
   public static Set<ApiPermission> clusterScoped() {
     Set<ApiPermission> p = new TreeSet<>();
     add(p, CustomResourceDefinition.class, "", "get");
+    // whether a retiring policy's namespace is being deleted, which removes its web server
+    add(p, io.fabric8.kubernetes.api.model.Namespace.class, "", "get");
     return p;
   }
 
