@@ -282,6 +282,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     long pending = policy.getSpec() != null
         && policy.getSpec().effectiveMode() != io.mtasts.operator.api.v1alpha1.Mode.NONE
         ? policy.getSpec().effectiveMaxAge() : 0;
+    boolean announce = (before == null || before.getStartedAt() == null)
+        && !startRecorded(policy, context);
     Retired retired = new Retired();
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(retiring, context, report);
@@ -289,7 +291,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       recordRetirement(stored, report, true, pending, retired);
       return decided;
     });
-    if (before == null || before.getStartedAt() == null) {
+    if (announce) {
       LOG.info("{}: deleted; retiring: mode none is rolled out and held", name);
       events.record(policy, "Normal", ConditionReasons.RETIREMENT_STARTED,
           "deleting the resource started its retirement: a mode none policy with a new id is"
@@ -303,6 +305,23 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     Duration next = outcome.sooner(retired.untilComplete).next()
         .orElse(settings.rolloutRecheck());
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(next);
+  }
+
+  /**
+   * Whether the API server's copy already records the start of the retirement, which this
+   * controller's cache may not show yet (a write from just before a restart): one start Event.
+   */
+  private static boolean startRecorded(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    try {
+      MtaStsPolicy latest = context.getClient().resources(MtaStsPolicy.class)
+          .inNamespace(policy.getMetadata().getNamespace())
+          .withName(policy.getMetadata().getName()).get();
+      return latest != null && latest.getStatus() != null
+          && latest.getStatus().getRetirement() != null
+          && latest.getStatus().getRetirement().getStartedAt() != null;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return false;
+    }
   }
 
   /**

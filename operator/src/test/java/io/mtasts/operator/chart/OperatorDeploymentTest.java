@@ -127,7 +127,8 @@ class OperatorDeploymentTest {
         entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,acme.cert-manager.io/*,"
             + "nginx.ingress.kubernetes.io/ssl-redirect,"
             + "nginx.ingress.kubernetes.io/force-ssl-redirect"),
-        entry("MTASTS_MIN_VERIFY_INTERVAL", "1m")));
+        entry("MTASTS_MIN_VERIFY_INTERVAL", "1m"),
+        entry("MTASTS_RETIREMENT_MAX_HOLD", "")));
   }
 
   @Test
@@ -153,7 +154,8 @@ class OperatorDeploymentTest {
         entry("MTASTS_LOG_LEVEL", "DEBUG"),
         entry("MTASTS_ALLOWED_IMAGES", "registry.example.com/mirror/,nginx:1.29-alpine"),
         entry("MTASTS_ALLOWED_INGRESS_ANNOTATIONS", "cert-manager.io/*,traefik.ingress.kubernetes.io/router.tls"),
-        entry("MTASTS_MIN_VERIFY_INTERVAL", "5m")));
+        entry("MTASTS_MIN_VERIFY_INTERVAL", "5m"),
+        entry("MTASTS_RETIREMENT_MAX_HOLD", "24h")));
     assertThat(environment(container)).containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
   }
 

@@ -95,6 +95,21 @@ final class RealCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    // the operator has stopped by now: without this the retirement finalizer of a policy that
+    // advertised an id would keep the namespace terminating for good
+    for (MtaStsPolicy p : admin.resources(MtaStsPolicy.class).inNamespace(namespace).list()
+        .getItems()) {
+      if (p.getMetadata().getFinalizers() != null && !p.getMetadata().getFinalizers().isEmpty()) {
+        try {
+          admin.resource(p).inNamespace(namespace).edit(x -> {
+            x.getMetadata().setFinalizers(null);
+            return x;
+          });
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          // deleted meanwhile: nothing left to hold the namespace
+        }
+      }
+    }
     admin.namespaces().withName(namespace).delete();
     admin.close();
   }
