@@ -16,7 +16,7 @@ Each rule names the scope it is granted in:
 - scope: watched
   apiGroups: ["mtasts.io"]
   resources: ["mtastspolicies"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 - scope: watched
   apiGroups: ["mtasts.io"]
   resources: ["mtastspolicies/status"]
@@ -88,6 +88,10 @@ Each rule names the scope it is granted in:
 - scope: cluster
   apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
+  verbs: ["get"]
+- scope: cluster
+  apiGroups: [""]
+  resources: ["namespaces"]
   verbs: ["get"]
 - scope: lease
   apiGroups: ["coordination.k8s.io"]

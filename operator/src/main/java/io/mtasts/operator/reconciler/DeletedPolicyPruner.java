@@ -45,7 +45,9 @@ final class DeletedPolicyPruner implements AutoCloseable {
   void prune() {
     try {
       verifications.retainOnly(exists);
-      metrics.retainOnly(exists);
+      if (metrics != null) {
+        metrics.retainOnly(exists);
+      }
       refusalBackoff.retainOnly(exists);
     } catch (RuntimeException e) {
       // a failed run must not cancel the schedule

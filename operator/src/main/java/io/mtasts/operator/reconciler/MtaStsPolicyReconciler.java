@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -25,6 +26,7 @@ import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.KubeDuration;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
+import io.mtasts.operator.api.v1alpha1.PolicyRetirement;
 import io.mtasts.operator.plan.ChildKind;
 import io.mtasts.operator.plan.PolicyIds;
 import io.mtasts.operator.plan.PolicyPlan;
@@ -44,6 +46,7 @@ import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
 import io.mtasts.operator.reconciler.status.MxCoverageStatus;
 import io.mtasts.operator.reconciler.status.NotServed;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
+import io.mtasts.operator.reconciler.status.RetiringCondition;
 import io.mtasts.operator.reconciler.status.StatusAggregator;
 import io.mtasts.operator.reconciler.status.StatusConditions;
 import io.mtasts.operator.reconciler.status.TlsSecretFinding;
@@ -51,6 +54,7 @@ import io.mtasts.operator.verify.Expectations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -137,6 +141,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final ChildRefusals refusals;
   private final MxGuard mxGuard;
   private final DomainClaims domainClaims = new DomainClaims();
+  /** The operator's cap on how long a retirement holds mode none; empty for none. */
+  private final Optional<Duration> retirementMaxHold;
   private volatile DeletedPolicyPruner pruner;
 
   public MtaStsPolicyReconciler(
@@ -149,6 +155,22 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       int verifyConcurrency,
       PolicyMetrics metrics,
       MxGuard mxGuard) {
+    this(settings, probe, crds, events, clock, verifier, verifyConcurrency, metrics, mxGuard,
+        Optional.empty());
+  }
+
+  public MtaStsPolicyReconciler(
+      ReconcilerSettings settings,
+      EndpointProbe probe,
+      CrdPresence crds,
+      PolicyEvents events,
+      Clock clock,
+      DomainVerifier verifier,
+      int verifyConcurrency,
+      PolicyMetrics metrics,
+      MxGuard mxGuard,
+      Optional<Duration> retirementMaxHold) {
+    this.retirementMaxHold = retirementMaxHold;
     this.settings = settings;
     this.mxGuard = mxGuard;
     this.probe = probe;
@@ -167,9 +189,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       EventSourceContext<MtaStsPolicy> context) {
     var cache = context.getPrimaryCache();
     pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications,
-        metrics, refusalBackoff);
+        prunesMetrics() ? metrics : null, refusalBackoff);
     return List.of(verificationDone, domainClaims.eventSource(context),
         ServedEndpointSlices.eventSource(context));
+  }
+
+  /**
+   * Whether this controller's cache decides when a policy's metric series go: the series are
+   * shared with {@link PolicyRetirementReconciler}, whose cache holds only some policies.
+   */
+  protected boolean prunesMetrics() {
+    return true;
   }
 
   @Override
@@ -183,17 +213,138 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public UpdateControl<MtaStsPolicy> reconcile(
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    MtaStsPolicyStatus stored = policy.getStatus();
+    Retired retired = new Retired();
     Outcome outcome = updateStatus(policy, context, report -> {
       Outcome decided = decide(policy, context, report);
       report.status().setObservedGeneration(generationOf(policy));
       metrics.served(ResourceID.fromResource(policy),
           policy.getSpec() == null ? null : policy.getSpec().getDomain(),
           report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
+      recordRetirement(stored, report, false, 0, retired);
       return decided;
     });
+    if (retired.protects && !RetirementLabel.present(policy)) {
+      RetirementLabel.set(policy, context.getClient());
+    }
+    outcome = outcome.sooner(retired.untilComplete);
     UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
     outcome.next().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** What a reconcile found about retirement, for the steps after the status write. */
+  private static final class Retired {
+    boolean protects;
+    Optional<Duration> untilComplete = Optional.empty();
+    boolean complete;
+    PolicyRetirement record;
+  }
+
+  /**
+   * Brings status.retirement and the Retiring condition up to date with what this reconcile
+   * advertised (see {@link RetirementLedger}).
+   */
+  private void recordRetirement(MtaStsPolicyStatus stored, StatusAggregator report,
+      boolean deleting, long pendingMaxAge, Retired retired) {
+    MtaStsPolicyStatus status = report.status();
+    Instant now = clock.instant();
+    RetirementLedger.Advertised after = RetirementLedger.Advertised.of(status);
+    PolicyRetirement record = RetirementLedger.advance(status.getRetirement(),
+        RetirementLedger.Advertised.of(stored), after, now, deleting, pendingMaxAge,
+        retirementMaxHold);
+    status.setRetirement(record);
+    Optional<Instant> safe = RetirementLedger.safeToDeleteAfter(record, retirementMaxHold);
+    RetiringCondition.report(report.conditions(), record, status.getPolicyId(), safe, deleting,
+        now);
+    retired.protects = after.protects();
+    retired.record = record;
+    retired.complete = after.isNone() && RetirementLedger.complete(record, now,
+        retirementMaxHold);
+    retired.untilComplete = safe.filter(now::isBefore)
+        .map(t -> Duration.between(now, t).plusMillis(100));
+  }
+
+  /**
+   * Retires a policy being deleted (RFC 8461 section 8.3): reconciles it as if its mode were
+   * {@code none}, so a new id for the mode none policy is allocated, served everywhere and only
+   * then advertised, exactly as any other change; then holds it until the largest max_age
+   * senders may have cached has passed. Returns when the finalizer may go.
+   */
+  protected DeleteControl retire(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
+    MtaStsPolicyStatus stored = policy.getStatus();
+    PolicyRetirement before = stored == null ? null : stored.getRetirement();
+    if (RetireAnnotation.immediate(policy)) {
+      LOG.info("{}: {}={}: retirement ends now", name, RetireAnnotation.KEY,
+          RetireAnnotation.value(policy));
+      events.record(policy, "Warning", ConditionReasons.RETIREMENT_CUT_SHORT,
+          RetirementNotices.cutShort(stored, clock.instant(), retirementMaxHold));
+      return DeleteControl.defaultDelete();
+    }
+    RetirementLedger.Advertised advertised = RetirementLedger.Advertised.of(stored);
+    if (advertised.isNone() && RetirementLedger.complete(before, clock.instant(),
+        retirementMaxHold)) {
+      LOG.info("{}: mode none was held long enough before the deletion; deleting", name);
+      events.record(policy, "Normal", ConditionReasons.RETIREMENT_COMPLETE,
+          RetirementNotices.complete(before, retirementMaxHold));
+      return DeleteControl.defaultDelete();
+    }
+    if (RetirementInTerminatingNamespace.applies(policy, context.getClient())) {
+      return RetirementInTerminatingNamespace.hold(policy, clock.instant(), retirementMaxHold,
+          events, change -> updateStatus(policy, context, report -> {
+            change.accept(report);
+            return null;
+          }));
+    }
+    MtaStsPolicy retiring = SERIALIZATION.clone(policy);
+    if (retiring.getSpec() != null) {
+      retiring.getSpec().setMode(io.mtasts.operator.api.v1alpha1.Mode.NONE);
+    }
+    // bytes of a rollout under way may have been served under the advertised id
+    long pending = policy.getSpec() != null
+        && policy.getSpec().effectiveMode() != io.mtasts.operator.api.v1alpha1.Mode.NONE
+        ? policy.getSpec().effectiveMaxAge() : 0;
+    boolean announce = (before == null || before.getStartedAt() == null)
+        && !startRecorded(policy, context);
+    Retired retired = new Retired();
+    Outcome outcome = updateStatus(policy, context, report -> {
+      Outcome decided = decide(retiring, context, report);
+      report.status().setObservedGeneration(generationOf(policy));
+      recordRetirement(stored, report, true, pending, retired);
+      return decided;
+    });
+    if (announce) {
+      LOG.info("{}: deleted; retiring: mode none is rolled out and held", name);
+      events.record(policy, "Normal", ConditionReasons.RETIREMENT_STARTED,
+          "deleting the resource started its retirement: a mode none policy with a new id is"
+              + " served, then advertised, and held for the largest max_age senders may have"
+              + " cached; the children are removed after that");
+    }
+    if (retired.complete) {
+      LOG.info("{}: retirement complete; removing the finalizer", name);
+      return DeleteControl.defaultDelete();
+    }
+    Duration next = outcome.sooner(retired.untilComplete).next()
+        .orElse(settings.rolloutRecheck());
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(next);
+  }
+
+  /**
+   * Whether the API server's copy already records the start of the retirement, which this
+   * controller's cache may not show yet (a write from just before a restart): one start Event.
+   */
+  private static boolean startRecorded(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    try {
+      MtaStsPolicy latest = context.getClient().resources(MtaStsPolicy.class)
+          .inNamespace(policy.getMetadata().getNamespace())
+          .withName(policy.getMetadata().getName()).get();
+      return latest != null && latest.getStatus() != null
+          && latest.getStatus().getRetirement() != null
+          && latest.getStatus().getRetirement().getStartedAt() != null;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return false;
+    }
   }
 
   /**
@@ -356,6 +507,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    noticeKeptDnsEndpoint(policy, plan, context);
     // only when the wait is the Deployment's own trouble (a current template, not yet rolled
     // out) does it become a problem reason; anything else stays progress
     waiting.flatMap(w -> context.getSecondaryResource(Deployment.class)
@@ -376,6 +528,34 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain)
         .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
+  }
+
+  /**
+   * Says once per generation that turning off {@code spec.dns.externalDns} left the DNSEndpoint
+   * in place ({@link DnsEndpointRetention}).
+   */
+  private void noticeKeptDnsEndpoint(MtaStsPolicy policy, PolicyPlan plan,
+      Context<MtaStsPolicy> context) {
+    Long observed = policy.getStatus() == null ? null
+        : policy.getStatus().getObservedGeneration();
+    if (plan.externalDns() || !crds.isInstalled(CrdPresence.DNS_ENDPOINTS)
+        || Objects.equals(observed, generationOf(policy))) {
+      return;
+    }
+    boolean exists = context.getSecondaryResource(
+        io.mtasts.operator.api.externaldns.DNSEndpoint.class).isPresent();
+    if (DnsEndpointRetention.keeps(policy, exists, clock.instant())) {
+      LOG.info("{}/{}: spec.dns.externalDns is off; the DNSEndpoint stays until the policy is"
+          + " retired", policy.getMetadata().getNamespace(), policy.getMetadata().getName());
+      events.record(policy, "Warning", ConditionReasons.DNS_ENDPOINT_KEPT,
+          "spec.dns.externalDns is false, but the DNSEndpoint keeps publishing _mta-sts."
+              + plan.domain() + " with policy " + policy.getStatus().getPolicyId()
+              + ": removing the TXT record before the domain is retired leaves senders with"
+              + " their cached policy (RFC 8461 section 8.3). It goes once mode none has been"
+              + " held for the max_age senders may have cached, or when the resource is deleted"
+              + " and retired; publish the records in status.dnsRecords elsewhere first, or"
+              + " annotate mtasts.io/retire=immediate to remove it now");
+    }
   }
 
   /** The policy text in the web server's ConfigMap as cached, if it exists. */

@@ -1,6 +1,7 @@
 package io.mtasts.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -37,6 +38,22 @@ public final class ServedEndpointSlices {
             .withSecondaryToPrimaryMapper(slice -> primaries(context, slice))
             .build();
     return new InformerEventSource<>(config, context);
+  }
+
+  /**
+   * The slices of the Service {@code service}, read from the informer's cache by label. Not
+   * through the index of secondary to primary resources: that index is filled when a slice
+   * arrives, and a controller whose cache did not hold the policy then (the retirement
+   * controller, which sees a policy only once it is labelled) would never find the slice.
+   */
+  public static List<EndpointSlice> of(Context<MtaStsPolicy> context, String namespace,
+      String service) {
+    @SuppressWarnings("unchecked")
+    var informer = (InformerEventSource<EndpointSlice, MtaStsPolicy>) context
+        .eventSourceRetriever().getEventSourceFor(EndpointSlice.class, NAME);
+    return informer.list(namespace, slice -> slice.getMetadata().getLabels() != null
+        && service.equals(slice.getMetadata().getLabels()
+            .get(ServingEndpoints.SERVICE_NAME_LABEL))).toList();
   }
 
   private static Set<ResourceID> primaries(

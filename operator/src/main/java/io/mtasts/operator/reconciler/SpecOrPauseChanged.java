@@ -17,7 +17,10 @@ public final class SpecOrPauseChanged implements OnUpdateFilter<MtaStsPolicy> {
     return !Objects.equals(newResource.getMetadata().getGeneration(),
             oldResource.getMetadata().getGeneration())
         || !Objects.equals(pauseValue(newResource), pauseValue(oldResource))
-        || (newResource.isMarkedForDeletion() && !oldResource.isMarkedForDeletion());
+        || (newResource.isMarkedForDeletion() && !oldResource.isMarkedForDeletion())
+        // the retire annotation lets a DNSEndpoint kept after external-dns was turned off go
+        || !Objects.equals(RetireAnnotation.value(newResource),
+            RetireAnnotation.value(oldResource));
   }
 
   private static String pauseValue(MtaStsPolicy policy) {

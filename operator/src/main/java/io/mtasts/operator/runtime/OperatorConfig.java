@@ -49,7 +49,8 @@ public record OperatorConfig(
     TenantLimits limits,
     boolean probeAllowLoopback,
     String serverImage,
-    GatewayApiSettings gatewayApi) {
+    GatewayApiSettings gatewayApi,
+    Optional<Duration> retirementMaxHold) {
 
   /**
    * The image of shared policy servers when the chart does not set it: this build's own image.
@@ -94,6 +95,7 @@ public record OperatorConfig(
     d.put("MTASTS_DEFAULT_GATEWAY", "");
     d.put("MTASTS_DEFAULT_GATEWAY_LISTENER", SpecDefaults.GATEWAY_LISTENER);
     d.put("MTASTS_DEFAULT_GATEWAY_SECTION", "");
+    d.put("MTASTS_RETIREMENT_MAX_HOLD", "");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -169,6 +171,8 @@ public record OperatorConfig(
     String serverImage = r.get("MTASTS_SERVER_IMAGE", OperatorConfig::nonEmpty,
         "an image name (the operator's own image)");
     GatewayApiSettings gatewayApi = GatewayApiConfig.read(values, r.problems);
+    Optional<Duration> maxHold = r.get("MTASTS_RETIREMENT_MAX_HOLD",
+        OperatorConfig::maxHold, "empty for no cap, or a duration such as 0s, 24h or 168h");
     if (!r.problems.isEmpty()) {
       throw new InvalidConfigException(r.problems);
     }
@@ -179,7 +183,7 @@ public record OperatorConfig(
         port, address, image, values.get("MTASTS_INGRESS_CLASS"), issuer, interval, concurrency,
         dns, ca, allowPrivate, logFormat, logLevel,
         new TenantLimits(images, annotations, minInterval), probeAllowLoopback, serverImage,
-        gatewayApi);
+        gatewayApi, maxHold);
   }
 
   /** The live verifier of the operator, as configured. */
@@ -298,6 +302,17 @@ public record OperatorConfig(
       throw new IllegalArgumentException(s);
     }
     return d;
+  }
+
+  private static Optional<Duration> maxHold(String s) {
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration d = KubeDuration.parse(s);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(s);
+    }
+    return Optional.of(d);
   }
 
   private static Duration minInterval(String s) {

@@ -23,6 +23,7 @@ import io.mtasts.operator.reconciler.PolicyMetrics;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
 import io.mtasts.operator.reconciler.MxGuard;
+import io.mtasts.operator.reconciler.PolicyRetirementReconciler;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.reconciler.server.PolicyServerReconciler;
@@ -72,6 +73,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final boolean ownsClient;
   private final String leaseNamespace;
   private final MtaStsPolicyReconciler reconciler;
+  private final PolicyRetirementReconciler retirement;
   private final EndpointProbe endpointProbe;
   private final PolicyServerReconciler serverReconciler;
   private HealthServer health;
@@ -131,20 +133,29 @@ public final class OperatorRuntime implements AutoCloseable {
       Verifier live = new Verifier(config.verifierSettings());
       verifier = live::verify;
     }
-    this.reconciler = new MtaStsPolicyReconciler(
-        config.reconcilerSettings(),
-        endpointProbe,
-        new CrdPresence(client, clock, Duration.ofMinutes(1)),
-        new PolicyEvents(client, clock),
-        clock,
-        verifier,
-        config.verifyConcurrency(),
-        new PolicyMetrics(registry, clock),
-        new MxGuard(b.mailHosts != null ? b.mailHosts
-            : new MailHostsLookup(config.verifierSettings())::lookup,
-            clock, config.reconcilerSettings().verifyInterval()));
+    PolicyEvents events = new PolicyEvents(client, clock);
+    PolicyMetrics policyMetrics = new PolicyMetrics(registry, clock);
+    MxGuard mxGuard = new MxGuard(b.mailHosts != null ? b.mailHosts
+        : new MailHostsLookup(config.verifierSettings())::lookup,
+        clock, config.reconcilerSettings().verifyInterval());
+    CrdPresence crds = new CrdPresence(client, clock, Duration.ofMinutes(1));
+    this.reconciler = new MtaStsPolicyReconciler(config.reconcilerSettings(), endpointProbe,
+        crds, events, clock, verifier, config.verifyConcurrency(), policyMetrics, mxGuard,
+        config.retirementMaxHold());
+    // a second controller over the policies that must be retired when deleted; it shares the
+    // metrics, so a policy's series stay one
+    this.retirement = new PolicyRetirementReconciler(config.reconcilerSettings(), endpointProbe,
+        crds, events, clock, verifier, config.verifyConcurrency(), policyMetrics, mxGuard,
+        config.retirementMaxHold());
     LeaderGauge.register(registry, this::reconciles);
     operator.register(reconciler, c -> {
+      if (config.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
+    operator.register(retirement, c -> {
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {
@@ -374,6 +385,7 @@ public final class OperatorRuntime implements AutoCloseable {
       }
     } finally {
       reconciler.close();
+      retirement.close();
       if (ownsClient) {
         client.close();
       }

@@ -62,6 +62,8 @@ public final class RequiredPermissions {
     add(p, MtaStsPolicy.class, "", "get", "list", "watch");
     add(p, MtaStsPolicy.class, "/status", "patch", "update");
     addDependents(p, false);
+    // the retirement label, and the finalizer that holds a deleted policy until it is retired
+    add(p, MtaStsPolicy.class, "", "patch");
     // the served-policy probe reads the web server Service's endpoints from an informer
     add(p, EndpointSlice.class, "", "get", "list", "watch");
     add(p, Event.class, "", "create");
@@ -147,6 +149,8 @@ public final class RequiredPermissions {
   public static Set<ApiPermission> clusterScoped() {
     Set<ApiPermission> p = new TreeSet<>();
     add(p, CustomResourceDefinition.class, "", "get");
+    // whether a retiring policy's namespace is being deleted, which removes its web server
+    add(p, io.fabric8.kubernetes.api.model.Namespace.class, "", "get");
     return p;
   }
 

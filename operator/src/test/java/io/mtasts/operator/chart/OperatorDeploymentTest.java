@@ -133,7 +133,8 @@ class OperatorDeploymentTest {
         entry("MTASTS_DEFAULT_EXPOSURE", "Ingress"),
         entry("MTASTS_DEFAULT_GATEWAY", ""),
         entry("MTASTS_DEFAULT_GATEWAY_LISTENER", "ListenerSet"),
-        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "")));
+        entry("MTASTS_DEFAULT_GATEWAY_SECTION", ""),
+        entry("MTASTS_RETIREMENT_MAX_HOLD", "")));
   }
 
   @Test
@@ -166,7 +167,8 @@ class OperatorDeploymentTest {
         entry("MTASTS_DEFAULT_EXPOSURE", "Gateway"),
         entry("MTASTS_DEFAULT_GATEWAY", "gateway-system/public"),
         entry("MTASTS_DEFAULT_GATEWAY_LISTENER", "HostListener"),
-        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "mta-sts-hosts")));
+        entry("MTASTS_DEFAULT_GATEWAY_SECTION", "mta-sts-hosts"),
+        entry("MTASTS_RETIREMENT_MAX_HOLD", "24h")));
     assertThat(environment(container)).containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
   }
 

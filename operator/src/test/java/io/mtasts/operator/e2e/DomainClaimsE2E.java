@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.reconciler.RetireAnnotation;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import io.mtasts.operator.testing.Policies;
 import io.mtasts.operator.testing.ProbeDouble;
@@ -80,6 +81,10 @@ class DomainClaimsE2E {
     assertThat(second.child(ConfigMap.class, "mta-sts-claimant")).isNull();
     assertThat(second.child(Deployment.class, "mta-sts-claimant")).isNull();
 
+    // the owner keeps the domain while it retires; ending its retirement at once hands it over
+    MtaStsPolicy retiring = first.get("owner");
+    retiring.getMetadata().getAnnotations().put(RetireAnnotation.KEY, RetireAnnotation.IMMEDIATE);
+    first.admin.resource(retiring).update();
     first.admin.resource(first.get("owner")).delete();
 
     second.awaitChild(Deployment.class, "mta-sts-claimant", x -> true);

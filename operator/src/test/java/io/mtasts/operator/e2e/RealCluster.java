@@ -99,7 +99,33 @@ final class RealCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    // the operator may still run, or have put the retirement finalizer on a policy just before
+    // it stopped: a policy that retires (or is held while its namespace goes) would keep the
+    // namespace, and its claim on the domain, for its max_age. Once the namespace terminates no
+    // finalizer can be added, so strip them until the policies are gone.
     admin.namespaces().withName(namespace).delete();
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      java.util.List<MtaStsPolicy> left;
+      try {
+        left = admin.resources(MtaStsPolicy.class).inNamespace(namespace).list().getItems();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // a test that removed the CRD: no policy is left
+        return true;
+      }
+      for (MtaStsPolicy p : left) {
+        if (p.getMetadata().getFinalizers() != null && !p.getMetadata().getFinalizers().isEmpty()) {
+          try {
+            admin.resource(p).inNamespace(namespace).edit(x -> {
+              x.getMetadata().setFinalizers(null);
+              return x;
+            });
+          } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // changed or deleted meanwhile: the next round looks again
+          }
+        }
+      }
+      return left.isEmpty();
+    });
     admin.close();
   }
 }

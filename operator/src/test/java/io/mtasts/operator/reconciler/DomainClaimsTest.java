@@ -129,6 +129,9 @@ class DomainClaimsTest {
     cluster.awaitPolicy("second", p -> claimedBy(p, "mail/first"));
     cluster.awaitPolicy("third", p -> claimedBy(p, "mail/first"));
 
+    // the owner keeps the domain while it retires; ending its retirement at once hands it over
+    cluster.edit("first", p -> p.getMetadata().getAnnotations()
+        .put(RetireAnnotation.KEY, RetireAnnotation.IMMEDIATE));
     cluster.client.resource(cluster.get("first")).delete();
 
     cluster.awaitChild(Deployment.class, "mta-sts-second", x -> true);

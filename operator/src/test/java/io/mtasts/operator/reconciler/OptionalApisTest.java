@@ -95,7 +95,7 @@ class OptionalApisTest {
   }
 
   @Test
-  void externalDnsGetsTheRecordsOnlyOnceThePolicyIsServedAndLosesThemWhenTurnedOff()
+  void externalDnsGetsTheRecordsOnlyOnceThePolicyIsServedAndLosesThemWhenReleased()
       throws Exception {
     cluster = new OperatorHarness();
     cluster.installExternalDns();
@@ -141,7 +141,12 @@ class OptionalApisTest {
     cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
         .getTargets().get(0).equals("v=STSv1; id=" + enforceId));
 
-    cluster.edit("example", p -> p.getSpec().getDns().setExternalDns(false));
+    // turned off, it stays until the policy is retired (ExternalDnsOffTest), or the retire
+    // annotation lets it go
+    cluster.edit("example", p -> {
+      p.getSpec().getDns().setExternalDns(false);
+      p.getMetadata().getAnnotations().put(RetireAnnotation.KEY, RetireAnnotation.IMMEDIATE);
+    });
     org.awaitility.Awaitility.await().atMost(OperatorHarness.TIMEOUT)
         .until(() -> cluster.child(DNSEndpoint.class, CHILD) == null);
   }

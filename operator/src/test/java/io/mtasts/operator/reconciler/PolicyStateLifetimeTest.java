@@ -45,6 +45,9 @@ class PolicyStateLifetimeTest {
     assertThat(scrape()).contains("mtasts_check_result{check=\"StsTxtRecord\","
         + "domain=\"example.com\",name=\"example\",namespace=\"mail\"} 0.0");
 
+    // gone at once, not after a retirement of the policy's max_age
+    cluster.edit("example", p -> p.getMetadata().getAnnotations()
+        .put(RetireAnnotation.KEY, RetireAnnotation.IMMEDIATE));
     cluster.client.resource(cluster.get("example")).delete();
 
     await().atMost(DeletedPolicyPruner.PERIOD.plus(Duration.ofSeconds(10)))

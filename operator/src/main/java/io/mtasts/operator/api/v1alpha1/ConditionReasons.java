@@ -102,6 +102,20 @@ public final class ConditionReasons {
 
   private ConditionReasons() {}
 
+  /** Retiring: the resource is being deleted and its mode none policy is rolling out. */
+  public static final String RETIREMENT_STARTED = "RetirementStarted";
+  /** Retiring: mode none is advertised and held until senders' cached policies expire. */
+  public static final String HOLDING_MODE_NONE = "HoldingModeNone";
+  /** Retiring is False: mode none was held long enough; the resource may be deleted. */
+  public static final String RETIREMENT_COMPLETE = "RetirementComplete";
+  /** Event: the retire annotation ended a retirement before senders' caches expired. */
+  public static final String RETIREMENT_CUT_SHORT = "RetirementCutShort";
+  /**
+   * Event: spec.dns.externalDns was turned off while the DNSEndpoint publishes an advertised id;
+   * the DNSEndpoint is kept until the policy is retired.
+   */
+  public static final String DNS_ENDPOINT_KEPT = "DnsEndpointKept";
+
   /** A verification condition's reason when a check failed: the check's name and "Failed". */
   public static String checkFailed(String checkLabel) {
     return checkLabel + "Failed";

@@ -28,10 +28,16 @@ public final class ConditionTypes {
    */
   public static final String MX_COVERED = "MxCovered";
 
+  /**
+   * Retirement (RFC 8461 section 8.3): True while a mode none policy is rolling out or held for
+   * the max_age senders may still cache; False once it was held long enough.
+   */
+  public static final String RETIRING = "Retiring";
+
   /** All types, in the order status lists them. */
   public static final List<String> ALL =
       List.of(READY, POLICY_SERVED, CERTIFICATE_READY, DNS_RECORDS_VERIFIED, VERIFIED, PAUSED,
-          MX_COVERED);
+          MX_COVERED, RETIRING);
 
   private ConditionTypes() {}
 }

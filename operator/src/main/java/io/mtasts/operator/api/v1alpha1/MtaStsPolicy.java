@@ -20,6 +20,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Safe To Delete After",
+    jsonPath = ".status.retirement.safeToDeleteAfter",
+    priority = 1)
 // Declaring any column drops kubectl's implicit Age column, so it is declared too.
 @AdditionalPrinterColumn(
     name = "Age",

@@ -25,7 +25,8 @@ import java.util.Optional;
   "certificate",
   "checks",
   "conditions",
-  "shared"
+  "shared",
+  "retirement"
 })
 public class MtaStsPolicyStatus {
 
@@ -61,6 +62,10 @@ public class MtaStsPolicyStatus {
   @JsonPropertyDescription("What a shared policy server serves for this policy, written by the"
       + " operator before it checks that the server serves it.")
   private SharedPolicy shared;
+
+  @JsonPropertyDescription("Retirement (RFC 8461 section 8.3): the policies senders may still"
+      + " hold and, once mode none is advertised, when the resource may be deleted.")
+  private PolicyRetirement retirement;
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -150,6 +155,14 @@ public class MtaStsPolicyStatus {
     this.shared = shared;
   }
 
+  public PolicyRetirement getRetirement() {
+    return retirement;
+  }
+
+  public void setRetirement(PolicyRetirement retirement) {
+    this.retirement = retirement;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MtaStsPolicyStatus other
@@ -162,7 +175,8 @@ public class MtaStsPolicyStatus {
         && Objects.equals(certificate, other.certificate)
         && Objects.equals(checks, other.checks)
         && Objects.equals(conditions, other.conditions)
-        && Objects.equals(shared, other.shared);
+        && Objects.equals(shared, other.shared)
+        && Objects.equals(retirement, other.retirement);
   }
 
   @Override
@@ -177,7 +191,8 @@ public class MtaStsPolicyStatus {
         certificate,
         checks,
         conditions,
-        shared);
+        shared,
+        retirement);
   }
 
   @Override
@@ -200,6 +215,8 @@ public class MtaStsPolicyStatus {
         + conditions
         + ", shared="
         + shared
+        + ", retirement="
+        + retirement
         + "}";
   }
 }

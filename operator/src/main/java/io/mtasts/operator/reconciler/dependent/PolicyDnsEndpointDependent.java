@@ -12,7 +12,9 @@ import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.DesiredChildren;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.reconciler.CrdPresence;
+import io.mtasts.operator.reconciler.DnsEndpointRetention;
 import io.mtasts.operator.reconciler.ReconcileScope;
+import java.time.Instant;
 
 /**
  * The external-dns DNSEndpoint with the domain's TXT records. It depends on the web server being
@@ -43,14 +45,19 @@ public class PolicyDnsEndpointDependent
     }
   }
 
-  /** Precondition: the resource asks for external-dns publishing; otherwise none is kept. */
+  /**
+   * Precondition: the resource asks for external-dns publishing; otherwise the DNSEndpoint goes,
+   * unless it publishes an id that is not retired yet ({@link DnsEndpointRetention}).
+   */
   public static final class ExternalDnsRequested implements Condition<DNSEndpoint, MtaStsPolicy> {
     @Override
     public boolean isMet(
         DependentResource<DNSEndpoint, MtaStsPolicy> dependent,
         MtaStsPolicy primary,
         Context<MtaStsPolicy> context) {
-      return ReconcileScope.from(context).plan().externalDns();
+      return ReconcileScope.from(context).plan().externalDns()
+          || DnsEndpointRetention.keeps(primary,
+              dependent.getSecondaryResource(primary, context).isPresent(), Instant.now());
     }
   }
 }

@@ -3,7 +3,6 @@ package io.mtasts.operator.reconciler.dependent;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.DetailedCondition;
@@ -16,6 +15,7 @@ import io.mtasts.operator.reconciler.CrdPresence;
 import io.mtasts.operator.reconciler.EndpointProbe;
 import io.mtasts.operator.reconciler.ReconcileScope;
 import io.mtasts.operator.reconciler.ServedCertificate;
+import io.mtasts.operator.reconciler.ServedEndpointSlices;
 import io.mtasts.operator.reconciler.ServingEndpoint;
 import io.mtasts.operator.reconciler.ServingEndpoints;
 import io.mtasts.operator.reconciler.status.NotServed;
@@ -45,7 +45,7 @@ public final class PolicyServedCondition
     Result<NotServed> served = outcome(
         dependent.getSecondaryResource(primary, context).orElse(null), plan,
         ServingEndpoints.of(plan.childName(), DesiredChildren.SERVICE_PORT_NAME,
-            context.getSecondaryResources(EndpointSlice.class)),
+            ServedEndpointSlices.of(context, plan.namespace(), plan.childName())),
         scope.probe(), () -> ServedCertificate.waiting(plan, managed,
             managed ? certificate(context) : Optional.empty()));
     if (!served.isSuccess()) {

@@ -61,8 +61,11 @@ class CrdSchemaTest {
             Map.entry("Mode", ".spec.mode"),
             Map.entry("Policy ID", ".status.policyId"),
             Map.entry("Ready", ".status.conditions[?(@.type==\"Ready\")].status"),
-            Map.entry("Age", ".metadata.creationTimestamp"));
+            Map.entry("Age", ".metadata.creationTimestamp"),
+            Map.entry("Safe To Delete After", ".status.retirement.safeToDeleteAfter"));
     assertThat(column("Age").getType()).isEqualTo("date");
+    // only with -o wide: most policies are never retired
+    assertThat(column("Safe To Delete After").getPriority()).isEqualTo(1);
   }
 
   @Test
