@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,19 +27,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ChartUninstallTest {
 
-  /** The policy CRD files users and tools install: the top-level copy and the chart's. */
+  /** The CRD files users and tools install: the top-level copies and the chart's. */
   static Stream<Path> crdFiles() {
     return Stream.of(OperatorChart.repositoryRoot().resolve("crds"),
             OperatorChart.directory().resolve("crds"))
         .flatMap(ChartUninstallTest::yamlFiles)
-        .filter(f -> f.getFileName().toString().startsWith(MtaStsPolicy.CRD_NAME + "-"));
+        .filter(f -> f.getFileName().toString().startsWith(MtaStsPolicy.CRD_NAME + "-")
+            || f.getFileName().toString().startsWith(MtaStsPolicyServer.CRD_NAME + "-"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdFiles")
   void theCrdTellsArgoCdFluxAndHelmToKeepIt(Path file) throws IOException {
     JsonNode crd = new YAMLMapper().readTree(file.toFile());
-    assertThat(crd.at("/metadata/name").asText()).isEqualTo(MtaStsPolicy.CRD_NAME);
+    assertThat(crd.at("/metadata/name").asText())
+        .isIn(MtaStsPolicy.CRD_NAME, MtaStsPolicyServer.CRD_NAME);
     JsonNode annotations = crd.at("/metadata/annotations");
 
     List<String> argoOptions = Arrays.stream(

@@ -1,6 +1,7 @@
 package io.mtasts.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.Annotations;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -27,6 +28,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// Kept like the policy CRD: removing it would delete every shared server, and every domain they
+// serve would stop answering at once.
+@Annotations({
+  MtaStsPolicy.ARGOCD_SYNC_OPTIONS + "=Delete=false,Prune=false",
+  MtaStsPolicy.FLUX_PRUNE + "=disabled",
+  MtaStsPolicy.HELM_RESOURCE_POLICY + "=keep"
+})
 public class MtaStsPolicyServer
     extends CustomResource<MtaStsPolicyServerSpec, MtaStsPolicyServerStatus>
     implements Namespaced {
