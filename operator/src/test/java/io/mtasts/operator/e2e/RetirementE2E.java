@@ -10,9 +10,14 @@ import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.PolicyRetirement;
+import io.mtasts.operator.plan.WebServerConfig;
 import io.mtasts.operator.reconciler.RetirementLabel;
 import io.mtasts.operator.runtime.OperatorRuntime;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +86,7 @@ class RetirementE2E {
   }
 
   @Test
-  void deletingRetiresWithModeNoneThenTheChildrenAreCollected() {
+  void deletingRetiresWithModeNoneThenTheChildrenAreCollected() throws Exception {
     String testingId = createServed();
 
     cluster.admin.resource(cluster.get("example")).delete();
@@ -96,6 +101,8 @@ class RetirementE2E {
     PolicyRetirement retirement = holding.getStatus().getRetirement();
     // the operator's probe found exactly these bytes at the nginx before advertising their id
     assertThat(holding.getStatus().getPolicy()).isEqualTo(NONE);
+    // and so does a client of its own, as a sender would
+    assertThat(fetchServed(pods.pod(cluster, CHILD))).isEqualTo(NONE);
     assertThat(holding.getStatus().getPolicyId()).isEqualTo(retirement.getPolicyId())
         .isNotEqualTo(testingId);
     assertThat(holding.getStatus().getDnsRecords().get(0).getValue())
@@ -130,5 +137,15 @@ class RetirementE2E {
         .until(() -> cluster.admin.namespaces().withName(cluster.namespace).get() == null);
     assertThat(Duration.between(deletedAt, Instant.now())).isGreaterThanOrEqualTo(
         Duration.ofSeconds(4));
+  }
+
+  /** The body the nginx "pod" answers for the policy path, fetched over HTTP. */
+  private static String fetchServed(LoopbackNginx nginx) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://" + nginx.address() + ":" + WebServerConfig.PORT
+                + "/.well-known/mta-sts.txt")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
   }
 }
