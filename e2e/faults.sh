@@ -67,7 +67,7 @@ stop_leftovers() {
   for f in "$LOG_DIR"/operator.pid; do
     [ -r "$f" ] || continue
     pid=$(cat "$f")
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
+    if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
         | grep -q 'mta-sts-operator.jar run'; then
       kill -KILL "$pid" 2>/dev/null || true
     fi

@@ -55,6 +55,7 @@ final class FaultObserver implements AutoCloseable {
   private final AtomicInteger premature = new AtomicInteger();
   private final AtomicInteger kills = new AtomicInteger();
   private final AtomicInteger meddled = new AtomicInteger();
+  private final AtomicInteger idsChecked = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private int lost;
   private int duplicates;
@@ -109,6 +110,7 @@ final class FaultObserver implements AutoCloseable {
     if (id.equals(lastId.put(uid, id))) {
       return;
     }
+    idsChecked.incrementAndGet();
     String child = ChildNames.of(p);
     String bytes = p.getStatus().getPolicy();
     if (!servedRecently(child, bytes)) {
@@ -274,7 +276,12 @@ final class FaultObserver implements AutoCloseable {
     }
     checkChildren(names);
     checkForeign();
-    System.out.println("observer: " + convergeSeconds.size() + " changes converged");
+    System.out.println("observer: " + idsChecked.get() + " id writes checked against served"
+        + " bytes, " + convergeSeconds.size() + " changes converged");
+    // a run in which nothing was advertised or converged has checked nothing
+    if (idsChecked.get() == 0 || convergeSeconds.isEmpty()) {
+      violations.add("the observer saw no id written or no change converge: nothing was checked");
+    }
     synchronized (violations) {
       violations.forEach(v -> System.out.println("VIOLATION " + v));
       return violations.isEmpty() ? null : violations.size() + " violations, first: "

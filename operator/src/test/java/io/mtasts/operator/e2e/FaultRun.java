@@ -77,10 +77,16 @@ class FaultRun {
 
       scenarios.add("sigkill");
       for (int k = 0; k < kills; k++) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500 + random.nextInt(6000));
+        // changes go on while the JVM starts; the kill comes at a random moment after its
+        // controllers started, so that it lands inside reconciles rather than in start-up
+        long startedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long until = Long.MAX_VALUE;
         while (System.nanoTime() < until) {
           change(cluster, observer);
-          Thread.sleep(200 + random.nextInt(800));
+          Thread.sleep(100 + random.nextInt(700));
+          if (until == Long.MAX_VALUE && (operator.started() || System.nanoTime() > startedBy)) {
+            until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextInt(5000));
+          }
         }
         operator.kill();
         observer.killed();
@@ -263,6 +269,16 @@ class FaultRun {
       current = builder.start();
       // faults.sh stops it by this PID should the run itself be killed
       Files.writeString(logs.resolve("operator.pid"), Long.toString(current.pid()));
+    }
+
+    /** Whether the current process logged that its controllers run. */
+    synchronized boolean started() {
+      try {
+        return Files.readString(logs.resolve("operator-" + started + ".log"),
+            StandardCharsets.UTF_8).contains("Operator started");
+      } catch (IOException e) {
+        return false;
+      }
     }
 
     synchronized void kill() throws InterruptedException {
