@@ -92,7 +92,7 @@ MTASTS_E2E_CLUSTER=local timeout -k 30 "$limit" \
   "$HERE/control-plane.sh" run -- bash -c "$suite" >"$LOG_DIR/run.log" 2>&1 || rc=$?
 stop_leftovers
 
-grep -E '^(SEED|VIOLATION|faults ended|observer:)' "$LOG_DIR/run.log" || true
+grep -E '^(SEED|VIOLATION|slow:|faults ended|observer:)' "$LOG_DIR/run.log" || true
 result=$(grep -h '^RESULT ' "$LOG_DIR/result.txt" 2>/dev/null | tail -1 || true)
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
   echo "$PROG: the run did not finish within ${limit}s (seed $seed; log: $LOG_DIR/run.log)" >&2

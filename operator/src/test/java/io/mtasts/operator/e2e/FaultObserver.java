@@ -220,7 +220,12 @@ final class FaultObserver implements AutoCloseable {
       boolean sameObject = now != null && now.getMetadata().getUid().equals(p.uid());
       boolean done = "delete".equals(p.op()) ? !sameObject : sameObject && converged(now);
       if (done && pending.remove(p.name(), p)) {
-        convergeSeconds.add((System.nanoTime() - p.sinceNanos()) / 1e9);
+        double seconds = (System.nanoTime() - p.sinceNanos()) / 1e9;
+        convergeSeconds.add(seconds);
+        if (seconds > 30) {
+          System.out.printf(java.util.Locale.ROOT, "slow: %s of %s converged after %.1f s%n",
+              p.op(), p.name(), seconds);
+        }
       }
     }
   }
