@@ -63,15 +63,13 @@ echo "$PROG: seed $seed, $kills kills, $policies policies, at most ${limit}s; lo
 # The operator JVMs are children of the test JVM; should that one be killed (timeout), its
 # last operator is stopped here by the PID it recorded, after checking it is still that jar.
 stop_leftovers() {
-  local f pid
-  for f in "$LOG_DIR"/operator.pid; do
-    [ -r "$f" ] || continue
-    pid=$(cat "$f")
-    if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
-        | grep -q 'mta-sts-operator.jar run'; then
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
+  local pid
+  [ -r "$LOG_DIR/operator.pid" ] || return 0
+  pid=$(cat "$LOG_DIR/operator.pid")
+  if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
+      | grep -q 'mta-sts-operator.jar run'; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
 }
 trap stop_leftovers EXIT INT TERM
 
