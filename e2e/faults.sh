@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs the fault scenarios against a real control plane on 127.0.0.1 (e2e/control-plane.sh):
+# the operator's production jar (`run`) as a separate JVM, killed with SIGKILL at random
+# moments while policies are created, changed, rolled out and retired, another client editing
+# and deleting its children, and an object of another owner at a child's name. An observer
+# outside the operator checks the invariants. Ends with one line:
+#
+#   RESULT scenarios=N kills=K premature_ids=0 lost_children=0 duplicate_children=0 orphans=0
+#          stuck=0 converge_p50_s=... converge_p99_s=... max_heap_mib=...
+#
+# and exits non-zero, naming the scenarios and the seed, when an invariant broke.
+#
+#   e2e/faults.sh [--kills K] [--seed S] [--policies P] [--timeout SECONDS]
+#
+#   --kills K        SIGKILLs of the operator (default 10; the full run uses 100)
+#   --seed S         random seed (default: from the clock); printed, so a run can be repeated
+#   --policies P     policies changed at random (default 4)
+#   --timeout S      the whole run is stopped after S seconds (default 300 + 20 per kill)
+#
+# Builds the jar first when operator/target/mta-sts-operator.jar is missing. Logs (one per
+# operator process, and the Maven output) stay in a temporary directory, printed at the end.
+set -euo pipefail
+
+readonly PROG=faults
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+readonly HERE ROOT
+
+die() {
+  printf '%s: %s\n' "$PROG" "$*" >&2
+  exit 2
+}
+
+kills=10
+seed=""
+policies=4
+limit=""
+while [ "$#" -gt 0 ]; do
+  case $1 in
+    --kills) kills=${2:?--kills needs a number}; shift ;;
+    --seed) seed=${2:?--seed needs a number}; shift ;;
+    --policies) policies=${2:?--policies needs a number}; shift ;;
+    --timeout) limit=${2:?--timeout needs seconds}; shift ;;
+    -h | --help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (see $0 --help)" ;;
+  esac
+  shift
+done
+for v in kills policies; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || die "--$v must be a whole number, got '${!v}'"
+done
+[ "$policies" -ge 1 ] || die "--policies must be at least 1"
+[ -z "$seed" ] && seed=$(( (RANDOM << 30) | (RANDOM << 15) | RANDOM ))
+[[ $seed =~ ^-?[0-9]+$ ]] || die "--seed must be a whole number, got '$seed'"
+[ -z "$limit" ] && limit=$((300 + 20 * kills))
+[[ $limit =~ ^[0-9]+$ ]] || die "--timeout must be seconds, got '$limit'"
+command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) not found on PATH"
+
+LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mta-sts-faults.XXXXXX")
+readonly LOG_DIR
+echo "$PROG: seed $seed, $kills kills, $policies policies, at most ${limit}s; logs in $LOG_DIR"
+
+# The operator JVMs are children of the test JVM; should that one be killed (timeout), its
+# last operator is stopped here by the PID it recorded, after checking it is still that jar.
+stop_leftovers() {
+  local pid
+  [ -r "$LOG_DIR/operator.pid" ] || return 0
+  pid=$(cat "$LOG_DIR/operator.pid")
+  if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
+      | grep -q 'mta-sts-operator.jar run'; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+trap stop_leftovers EXIT INT TERM
+
+cd "$ROOT"
+if [ ! -r operator/target/mta-sts-operator.jar ]; then
+  echo "$PROG: building the jar (mvn -B -o package -DskipTests)"
+  mvn -B -o -q package -DskipTests >"$LOG_DIR/build.log" 2>&1 \
+    || die "building the jar failed (log: $LOG_DIR/build.log)"
+fi
+
+# The run is the test class FaultRun of the e2e test sources, by failsafe; no unit tests run.
+suite="mvn -B -o -Pe2e verify -pl operator -am -Dtest=NoUnitTestsInTheFaultRun \
+-Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FaultRun -Dfaults.seed=$seed \
+-Dfaults.kills=$kills -Dfaults.policies=$policies -Dfaults.logDir=$LOG_DIR"
+
+# failsafe merges a new result into an existing summary: a failed earlier run would fail this one
+rm -f operator/target/failsafe-reports/failsafe-summary.xml
+rc=0
+MTASTS_E2E_CLUSTER=local timeout -k 30 "$limit" \
+  "$HERE/control-plane.sh" run -- bash -c "$suite" >"$LOG_DIR/run.log" 2>&1 || rc=$?
+stop_leftovers
+
+grep -E '^(SEED|VIOLATION|slow:|faults ended|observer:)' "$LOG_DIR/run.log" || true
+result=$(grep -h '^RESULT ' "$LOG_DIR/result.txt" 2>/dev/null | tail -1 || true)
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+  echo "$PROG: the run did not finish within ${limit}s (seed $seed; log: $LOG_DIR/run.log)" >&2
+elif [ "$rc" != 0 ]; then
+  echo "$PROG: an invariant broke or the run failed: scenarios sigkill, meddling-client," \
+    "foreign-object; seed $seed (rerun: $0 --kills $kills --policies $policies --seed $seed;" \
+    "log: $LOG_DIR/run.log)" >&2
+fi
+if [ -n "$result" ]; then
+  echo "$result"
+else
+  echo "RESULT none: the run ended before its result (exit $rc, seed $seed)"
+  [ "$rc" != 0 ] || rc=1
+fi
+exit "$rc"
