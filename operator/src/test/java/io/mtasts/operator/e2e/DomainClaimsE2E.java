@@ -82,9 +82,8 @@ class DomainClaimsE2E {
     assertThat(second.child(Deployment.class, "mta-sts-claimant")).isNull();
 
     // the owner keeps the domain while it retires; ending its retirement at once hands it over
-    MtaStsPolicy retiring = first.get("owner");
-    retiring.getMetadata().getAnnotations().put(RetireAnnotation.KEY, RetireAnnotation.IMMEDIATE);
-    first.admin.resource(retiring).update();
+    first.update("owner", retiring -> retiring.getMetadata().getAnnotations()
+        .put(RetireAnnotation.KEY, RetireAnnotation.IMMEDIATE));
     first.admin.resource(first.get("owner")).delete();
 
     second.awaitChild(Deployment.class, "mta-sts-claimant", x -> true);

@@ -94,9 +94,7 @@ class PolicyIdAllocationE2E {
   /** Edits the spec; waits for the new allocation, the ConfigMap and the pod template. */
   private String change(Consumer<MtaStsPolicy> edit, String policy, String previousId) {
     String previousChecksum = checksum();
-    MtaStsPolicy current = cluster.get("example");
-    edit.accept(current);
-    cluster.admin.resource(current).update();
+    cluster.update("example", edit);
     String sha = PolicyIds.sha256Hex(policy.getBytes(StandardCharsets.US_ASCII));
     String id = cluster.awaitPolicy("example", p -> p.getStatus().getRollout() != null
         && !p.getStatus().getRollout().getPolicyId().equals(previousId)

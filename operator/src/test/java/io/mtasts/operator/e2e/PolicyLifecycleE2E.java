@@ -150,9 +150,7 @@ class PolicyLifecycleE2E {
         && TESTING.equals(p.getStatus().getPolicy())).getStatus().getPolicyId();
 
     Deployment before = cluster.child(Deployment.class, CHILD);
-    MtaStsPolicy edit = cluster.get("example");
-    edit.getSpec().setMode(Mode.ENFORCE);
-    cluster.admin.resource(edit).update();
+    cluster.update("example", edit -> edit.getSpec().setMode(Mode.ENFORCE));
     cluster.awaitChild(ConfigMap.class, CHILD,
         c -> c.getData().get("mta-sts.txt").equals(ENFORCE));
     Deployment after = cluster.awaitChild(Deployment.class, CHILD,

@@ -141,9 +141,7 @@ class PreviousCrdUpgradeE2E {
     }
 
     // edits keep reconciling under the new CRD: testing to enforce gets a new id, served first
-    MtaStsPolicy edit = cluster.get("example-com");
-    edit.getSpec().setMode(Mode.ENFORCE);
-    cluster.admin.resource(edit).update();
+    MtaStsPolicy edit = cluster.update("example-com", p -> p.getSpec().setMode(Mode.ENFORCE));
     String child = ChildNames.of(edit);
     cluster.awaitChild(ConfigMap.class, child,
         c -> c.getData().get("mta-sts.txt").contains("mode: enforce"));

@@ -74,6 +74,24 @@ final class RealCluster implements AutoCloseable {
     return admin.resource(policy).inNamespace(namespace).create();
   }
 
+  /**
+   * Changes a policy the way a client must now that the operator writes the resource too (its
+   * retirement label and finalizer): read, change, write, again on a conflict.
+   */
+  MtaStsPolicy update(String name, java.util.function.Consumer<MtaStsPolicy> change) {
+    for (int attempt = 1; ; attempt++) {
+      MtaStsPolicy current = get(name);
+      change.accept(current);
+      try {
+        return admin.resource(current).update();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   MtaStsPolicy get(String name) {
     return admin.resources(MtaStsPolicy.class).inNamespace(namespace).withName(name).get();
   }
