@@ -43,13 +43,21 @@ final class TcpListener implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger accepted = new AtomicInteger();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private volatile Thread acceptor;
 
   private TcpListener(String name, ServerSocket serverSocket, ConnectionHandler handler) {
     this.name = name;
     this.serverSocket = serverSocket;
     this.handler = handler;
-    this.connections = Executors.newCachedThreadPool(daemonThreads(name));
+    ThreadFactory factory = daemonThreads(name);
+    this.connections =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = factory.newThread(runnable);
+              threads.add(thread);
+              return thread;
+            });
   }
 
   /** Starts accepting on an already bound socket, which the listener then owns. */
@@ -181,6 +189,10 @@ final class TcpListener implements AutoCloseable {
     try {
       connections.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       acceptor.join(SHUTDOWN_WAIT.toMillis());
+      // a pool reports termination while its last worker is still leaving run()
+      for (Thread thread : threads) {
+        thread.join(SHUTDOWN_WAIT.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
