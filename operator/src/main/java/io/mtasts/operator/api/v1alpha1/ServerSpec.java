@@ -24,6 +24,11 @@ public class ServerSpec {
   @JsonPropertyDescription("Resource requests and limits of the web-server container.")
   private ResourceRequirements resources;
 
+  @JsonPropertyDescription(
+      "A shared MtaStsPolicyServer to serve this policy; with it the policy gets no web server"
+          + " Deployment or Service of its own, and image and resources must be left empty.")
+  private PolicyServerRef ref;
+
   /** The replica count, or the default when the CR did not pass through defaulting. */
   public int effectiveReplicas() {
     return replicas != null ? replicas : SpecDefaults.SERVER_REPLICAS;
@@ -53,17 +58,26 @@ public class ServerSpec {
     this.resources = resources;
   }
 
+  public PolicyServerRef getRef() {
+    return ref;
+  }
+
+  public void setRef(PolicyServerRef ref) {
+    this.ref = ref;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ServerSpec other
         && Objects.equals(replicas, other.replicas)
         && Objects.equals(image, other.image)
-        && Objects.equals(resources, other.resources);
+        && Objects.equals(resources, other.resources)
+        && Objects.equals(ref, other.ref);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(replicas, image, resources);
+    return Objects.hash(replicas, image, resources, ref);
   }
 
   @Override
@@ -74,6 +88,8 @@ public class ServerSpec {
         + image
         + ", resources="
         + resources
+        + ", ref="
+        + ref
         + "}";
   }
 }
