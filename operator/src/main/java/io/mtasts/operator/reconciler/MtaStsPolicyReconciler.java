@@ -215,15 +215,22 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     MtaStsPolicyStatus stored = policy.getStatus();
     Retired retired = new Retired();
-    Outcome outcome = updateStatus(policy, context, report -> {
-      Outcome decided = decide(policy, context, report);
-      report.status().setObservedGeneration(generationOf(policy));
-      metrics.served(ResourceID.fromResource(policy),
-          policy.getSpec() == null ? null : policy.getSpec().getDomain(),
-          report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
-      recordRetirement(stored, report, false, 0, retired);
-      return decided;
-    });
+    Outcome outcome;
+    try {
+      outcome = updateStatus(policy, context, report -> {
+        Outcome decided = decide(policy, context, report);
+        report.status().setObservedGeneration(generationOf(policy));
+        metrics.served(ResourceID.fromResource(policy),
+            policy.getSpec() == null ? null : policy.getSpec().getDomain(),
+            report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
+        recordRetirement(stored, report, false, 0, retired);
+        return decided;
+      });
+    } catch (DeletedMeanwhile e) {
+      LOG.debug("{}/{}: deleted during the reconcile; retirement takes over",
+          policy.getMetadata().getNamespace(), policy.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     if (retired.protects && !RetirementLabel.present(policy)) {
       RetirementLabel.set(policy, context.getClient());
     }
@@ -403,9 +410,21 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       // a whole replacement: API servers without server-side apply (the mock server of tests and
       // the demo) merge lists of a merge patch instead of replacing them
       return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
+        // a retry after a conflict gets the fresh copy: a status computed for the live policy
+        // must not replace what the retirement has recorded since the deletion
+        if (p.isMarkedForDeletion() && !policy.isMarkedForDeletion()) {
+          throw new DeletedMeanwhile();
+        }
         p.setStatus(status);
         return p;
       });
+    }
+  }
+
+  /** The policy was deleted while a reconcile of the live policy was writing its status. */
+  private static final class DeletedMeanwhile extends RuntimeException {
+    DeletedMeanwhile() {
+      super("deleted meanwhile", null, false, false);
     }
   }
 
@@ -641,10 +660,14 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public ErrorStatusUpdateControl<MtaStsPolicy> updateErrorStatus(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, Exception e) {
-    updateStatus(policy, context, report -> {
-      report.reconcileError(rootMessage(e));
-      return null;
-    });
+    try {
+      updateStatus(policy, context, report -> {
+        report.reconcileError(rootMessage(e));
+        return null;
+      });
+    } catch (DeletedMeanwhile deleted) {
+      // the retirement reports from here on
+    }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
