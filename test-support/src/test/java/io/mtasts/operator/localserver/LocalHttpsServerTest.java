@@ -45,7 +45,7 @@ class LocalHttpsServerTest {
       HttpClient.newBuilder()
           .sslContext(CA.clientSslContext())
           .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(2))
+          .connectTimeout(Duration.ofSeconds(10))
           .build();
 
   @AfterEach
@@ -196,7 +196,9 @@ class LocalHttpsServerTest {
             () ->
                 client.send(
                     HttpRequest.newBuilder(server.uri(POLICY_PATH))
-                        .timeout(Duration.ofMillis(300))
+                        // long enough for a handshake on a busy machine, so that the request
+                        // is known to have arrived and gone unanswered
+                        .timeout(Duration.ofSeconds(3))
                         .build(),
                     HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(HttpTimeoutException.class);
@@ -265,14 +267,14 @@ class LocalHttpsServerTest {
                 }
               })
           .isInstanceOf(IOException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
       assertThat(Thread.getAllStackTraces().keySet())
           .noneMatch(thread -> thread.getName().startsWith("local-https") && thread.isAlive());
     }
   }
 
   private void awaitRequest(String path) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!server.wasRequested(path)) {
       assertThat(System.nanoTime()).as("request for %s arrived in time", path).isLessThan(deadline);
       Thread.sleep(5);

@@ -59,6 +59,12 @@ class RolloutStandInTest {
 
       assertThat(rolledOut.getStatus().getAvailableReplicas()).isEqualTo(2);
       assertThat(started).containsExactly("matching");
+      // the stand-in counts a write once the API server has answered it, a moment after the
+      // write is visible to others
+      Instant counted = Instant.now().plus(Duration.ofSeconds(10));
+      while (standIn.writes() == 0 && Instant.now().isBefore(counted)) {
+        Thread.sleep(20);
+      }
       assertThat(standIn.writes()).isEqualTo(1);
       assertThat(get("other").getStatus()).isNull();
     }
@@ -81,7 +87,7 @@ class RolloutStandInTest {
 
   private Deployment await(String name, Predicate<Deployment> condition)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (Instant.now().isBefore(deadline)) {
       Deployment d = get(name);
       if (d != null && condition.test(d)) {
