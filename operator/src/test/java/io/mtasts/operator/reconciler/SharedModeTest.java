@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.mtasts.operator.api.externaldns.DNSEndpoint;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
+import io.mtasts.operator.api.v1alpha1.DnsSpec;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerSpec;
@@ -145,6 +147,29 @@ class SharedModeTest {
   }
 
   @Test
+  void theServerIsAskedOnlyForBytesAlreadyHandedOverInStatus() {
+    List<String> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cluster.probe.onFetch(plan -> {
+      MtaStsPolicy stored = cluster.get(plan.primary().getMetadata().getName());
+      var shared = stored.getStatus() == null ? null : stored.getStatus().getShared();
+      if (shared == null || !plan.policyId().equals(shared.getPolicyId())
+          || !plan.policyText().equals(shared.getPolicy())) {
+        early.add(plan.policyId() + " asked while status.shared held " + shared);
+      }
+    });
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    cluster.create(referencing(Policies.basic("example", "example.com"), null));
+    cluster.awaitPolicy("example", p -> handedOver(p, TESTING_POLICY));
+    cluster.edit("example", p -> p.getSpec().setMaxAge(86400L));
+    cluster.probe.serveAt("10.244.1.10", bytes(SHORTER_POLICY));
+    cluster.awaitPolicy("example", p -> advertises(p, SHORTER_POLICY));
+
+    assertThat(cluster.probe.asked()).isNotEmpty();
+    assertThat(early).isEmpty();
+  }
+
+  @Test
   void aChangeIsAdvertisedWithinSecondsOnceTheServerServesItAndNotBefore() {
     createServer(NS, null);
     serverEndpoints(NS, "10.244.1.10");
@@ -168,6 +193,40 @@ class SharedModeTest {
         .isLessThan(SharedServing.LONGEST_RECHECK.plusSeconds(2));
     assertThat(served.getStatus().getPolicyId())
         .isEqualTo(handed.getStatus().getShared().getPolicyId());
+  }
+
+  @Test
+  void externalDnsPublishesTheIdOnlyOnceTheSharedServerServesIt() throws Exception {
+    cluster.close();
+    cluster = new OperatorHarness()
+        .with("MTASTS_SERVER_IMAGE", "registry.example/mta-sts-operator:9.9.9");
+    cluster.installExternalDns();
+    cluster.start();
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    cluster.probe.serveAt("10.244.1.10", bytes(TESTING_POLICY));
+    MtaStsPolicy policy = referencing(Policies.basic("example", "example.com"), null);
+    policy.getSpec().setDns(new DnsSpec());
+    policy.getSpec().getDns().setExternalDns(true);
+    cluster.create(policy);
+    String id = cluster.awaitPolicy("example", p -> advertises(p, TESTING_POLICY))
+        .getStatus().getPolicyId();
+    DNSEndpoint published = cluster.awaitChild(DNSEndpoint.class, CHILD, x -> true);
+    assertThat(published.getSpec().getEndpoints().get(0).getTargets())
+        .containsExactly("v=STSv1; id=" + id);
+    assertThat(published.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(r -> assertThat(r.getName()).isEqualTo("example"));
+
+    cluster.edit("example", p -> p.getSpec().setMaxAge(86400L));
+    cluster.awaitPolicy("example", p -> handedOver(p, SHORTER_POLICY));
+    Thread.sleep(1500); // probes answered with the old bytes meanwhile
+    assertThat(cluster.child(DNSEndpoint.class, CHILD).getSpec().getEndpoints().get(0)
+        .getTargets()).containsExactly("v=STSv1; id=" + id);
+    cluster.probe.serveAt("10.244.1.10", bytes(SHORTER_POLICY));
+    String newId = cluster.awaitPolicy("example", p -> advertises(p, SHORTER_POLICY))
+        .getStatus().getPolicyId();
+    cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
+        .getTargets().equals(List.of("v=STSv1; id=" + newId)));
   }
 
   @Test
