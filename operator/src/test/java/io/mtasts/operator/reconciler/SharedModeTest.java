@@ -15,6 +15,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerSpec;
 import io.mtasts.operator.api.v1alpha1.PolicyServerRef;
 import io.mtasts.operator.api.v1alpha1.ServerSpec;
+import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.testing.Policies;
 import java.nio.charset.StandardCharsets;
@@ -227,6 +228,40 @@ class SharedModeTest {
         .getStatus().getPolicyId();
     cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
         .getTargets().equals(List.of("v=STSv1; id=" + newId)));
+  }
+
+  @Test
+  void theServersCountsFollowManyPoliciesWithoutAStatusWriteForEachChange() {
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    awaitServer(s -> s.getStatus() != null);
+    cluster.api.clearRequests();
+    long start = System.nanoTime();
+    int policies = 20;
+    for (int i = 0; i < policies; i++) {
+      String domain = "d" + i + ".example";
+      cluster.probe.serve("mta-sts-p" + i, bytes("version: STSv1\r\nmode: testing\r\nmx: mail."
+          + domain + "\r\nmax_age: 604800\r\n"));
+      cluster.create(referencing(Policies.basic("p" + i, domain), null));
+    }
+    for (int i = 0; i < policies; i++) {
+      cluster.awaitPolicy("p" + i, p -> p.getStatus() != null
+          && p.getStatus().getPolicyId() != null);
+    }
+    MtaStsPolicyServer counted = awaitServer(s -> s.getStatus() != null
+        && Integer.valueOf(policies).equals(s.getStatus().getPoliciesServed()));
+    assertThat(counted.getStatus().getPoliciesReferencing()).isEqualTo(policies);
+    long recountsAllowed = Duration.ofNanos(System.nanoTime() - start).toMillis()
+        / io.mtasts.operator.reconciler.server.ServerRecount.MIN_INTERVAL.toMillis() + 3;
+
+    // each policy changed its shared state at least twice (handover, then advertised)
+    long serverStatusWrites = cluster.api.requests().stream()
+        .filter(LocalApiServer.ApiRequest::isWrite)
+        .filter(r -> r.path().contains("/mtastspolicyservers/shared/status"))
+        .count();
+    assertThat(serverStatusWrites).isPositive()
+        .isLessThanOrEqualTo(recountsAllowed)
+        .isLessThan(2L * policies);
   }
 
   @Test
