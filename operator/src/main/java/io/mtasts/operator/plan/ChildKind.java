@@ -20,9 +20,9 @@ import java.util.function.Predicate;
  * is the order {@code render} prints them in.
  */
 public enum ChildKind {
-  CONFIG_MAP(ConfigMap.class, null, plan -> true, DesiredChildren::configMap),
-  DEPLOYMENT(Deployment.class, null, plan -> true, DesiredChildren::deployment),
-  SERVICE(Service.class, null, plan -> true, DesiredChildren::service),
+  CONFIG_MAP(ConfigMap.class, null, ChildKind::ownServer, DesiredChildren::configMap),
+  DEPLOYMENT(Deployment.class, null, ChildKind::ownServer, DesiredChildren::deployment),
+  SERVICE(Service.class, null, ChildKind::ownServer, DesiredChildren::service),
   INGRESS(Ingress.class, null, plan -> !plan.exposure().isGateway(), DesiredChildren::ingress),
   HTTP_ROUTE(HTTPRoute.class, "httproutes.gateway.networking.k8s.io",
       plan -> plan.exposure().isGateway(), GatewayChildren::httpRoute),
@@ -35,6 +35,11 @@ public enum ChildKind {
   // with the plan's own id, as it reads once the policy is served
   DNS_ENDPOINT(DNSEndpoint.class, "dnsendpoints.externaldns.k8s.io",
       PolicyPlan::externalDns, plan -> DesiredChildren.dnsEndpoint(plan, plan.policyId()));
+
+  /** A policy served by a shared MtaStsPolicyServer has no web server of its own. */
+  private static boolean ownServer(PolicyPlan plan) {
+    return plan.sharedServer().isEmpty();
+  }
 
   private final Class<? extends HasMetadata> type;
   private final String crd;

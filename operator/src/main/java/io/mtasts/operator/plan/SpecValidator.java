@@ -96,8 +96,9 @@ public final class SpecValidator {
         problems.add("spec.server.replicas: " + replicas + " is outside 1.."
             + SpecConstraints.SERVER_REPLICAS_MAX);
       }
+      SharedServerRefValidator.check(spec.getServer(), problems);
       String image = spec.getServer().getImage();
-      if (image != null && image.isBlank()) {
+      if (image != null && image.isBlank() && spec.getServer().getRef() == null) {
         problems.add("spec.server.image: must not be empty; omit it to use the operator's"
             + " default image");
       }

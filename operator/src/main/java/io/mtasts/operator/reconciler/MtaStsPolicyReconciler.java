@@ -141,6 +141,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final ChildRefusals refusals;
   private final MxGuard mxGuard;
   private final DomainClaims domainClaims = new DomainClaims();
+  private final SharedServing shared;
   /** The operator's cap on how long a retirement holds mode none; empty for none. */
   private final Optional<Duration> retirementMaxHold;
   private volatile DeletedPolicyPruner pruner;
@@ -180,6 +181,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     this.metrics = metrics;
     this.refusalBackoff = new RefusalBackoff(clock);
     this.refusals = new ChildRefusals(refusalBackoff);
+    this.shared = new SharedServing(probe);
     this.verifications = new VerificationScheduler(
         verifier, verifyConcurrency, clock, verificationDone::propagateEvent);
   }
@@ -190,8 +192,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     var cache = context.getPrimaryCache();
     pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications,
         prunesMetrics() ? metrics : null, refusalBackoff);
+    if (prunesMetrics()) {
+      // this controller's cache holds every policy: the shared servers count from it
+      shared.recount().attach(cache);
+    }
     return List.of(verificationDone, domainClaims.eventSource(context),
-        ServedEndpointSlices.eventSource(context));
+        ServedEndpointSlices.eventSource(context), SharedServerEndpointSlices.eventSource(context));
+  }
+
+  /** Reports policies' changes of shared serving to the shared servers' reconciler. */
+  public void reportSharedServingTo(io.mtasts.operator.reconciler.server.ServerRecount recount) {
+    shared.reportTo(recount);
   }
 
   /**
@@ -208,6 +219,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       pruner.close();
     }
     verifications.close();
+    shared.recount().close();
   }
 
   @Override
@@ -485,6 +497,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.DONE;
     }
 
+    if (plan.sharedServer().isPresent()) {
+      var refused = shared.refusal(policy, plan, context);
+      if (refused.isPresent()) {
+        LOG.info("{}: not served by {}: {}", name, plan.sharedServer().get(),
+            refused.get().message());
+        report.sharedServerRefused(refused.get().reason(), refused.get().message());
+        return Outcome.after(SharedServing.REFUSED_RECHECK);
+      }
+    }
+
     Optional<GatewayApiAvailability.Missing> exposure =
         GatewayApiAvailability.check(plan, settings.gatewayApi().enabled(), crds);
     if (exposure.isPresent()) {
@@ -507,12 +529,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       LOG.info("{}: allocated policy id {} for the changed policy (advertised: {})", name,
           id.id(), report.status().getPolicyId());
       report.idAllocated(plan, id.allocation().get());
+      if (plan.sharedServer().isPresent()) {
+        shared.handOver(plan, report);
+      }
       report.ready(plan);
       return Outcome.after(ID_WRITTEN_RECHECK);
     }
 
     new ReconcileScope(plan, probe, crds, settings.gatewayApi().enabled()).putInto(context);
     mxGuard.putInto(context);
+    if (plan.sharedServer().isPresent()) {
+      return decideShared(policy, plan, context, report);
+    }
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     Optional<Duration> refused = refusals.handle(policy, plan, result, report);
@@ -526,6 +554,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    shared.left(report, waiting);
     noticeKeptDnsEndpoint(policy, plan, context);
     // only when the wait is the Deployment's own trouble (a current template, not yet rolled
     // out) does it become a problem reason; anything else stays progress
@@ -648,6 +677,32 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         status.getPolicyId(), latest.get().report(), report));
     Duration untilDue = Duration.between(clock.instant(), latest.get().nextDue());
     return Optional.of(untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue);
+  }
+
+  /**
+   * The rest of the reconcile order for a policy served by a shared server ({@link
+   * SharedServing}): instead of the workflow of its own web server, the handover and the probe
+   * of the server's endpoints; then status as for any policy.
+   */
+  private Outcome decideShared(MtaStsPolicy policy, PolicyPlan plan,
+      Context<MtaStsPolicy> context, StatusAggregator report) {
+    Optional<Duration> again = shared.serve(policy, plan, context, report);
+    if (again.isEmpty()) {
+      SharedDnsEndpoint.publish(policy, plan, report.status().getPolicyId(), crds,
+          context.getClient());
+    }
+    MxGuard.verdict(context).ifPresent(v -> MxCoverageStatus.guard(v.held(), v.reason(),
+        v.message(), report));
+    boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
+        ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
+        : Optional.empty();
+    report.certificate(plan, certManager,
+        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
+    Optional<Duration> verifyAgain = verify(policy, plan, context, report);
+    report.ready(plan);
+    return new Outcome(again).sooner(verifyAgain)
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
   }
 
   private Duration verificationInterval(MtaStsPolicy policy) {

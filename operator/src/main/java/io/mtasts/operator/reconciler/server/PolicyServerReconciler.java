@@ -63,10 +63,17 @@ public class PolicyServerReconciler
 
   private final ServerSettings settings;
   private final Clock clock;
+  private final ServerRecount recount;
 
   public PolicyServerReconciler(ServerSettings settings, Clock clock) {
+    this(settings, clock, new ServerRecount());
+  }
+
+  /** {@code recount} carries policy changes in and the counts out of the policy controller. */
+  public PolicyServerReconciler(ServerSettings settings, Clock clock, ServerRecount recount) {
     this.settings = settings;
     this.clock = clock;
+    this.recount = recount;
   }
 
   @Override
@@ -79,7 +86,7 @@ public class PolicyServerReconciler
             .withNamespacesInheritedFromController()
             .withLabelSelector(ServerChildNames.SELECTOR)
             .build();
-    return List.of(new InformerEventSource<>(deployments, context));
+    return List.of(new InformerEventSource<>(deployments, context), recount.eventSource());
   }
 
   @Override
@@ -152,7 +159,14 @@ public class PolicyServerReconciler
         .inNamespace(server.getMetadata().getNamespace())
         .withName(ServerChildNames.of(server)).get();
     reportReplicas(server, deployment, status, conditions);
-    status.setPoliciesServed(new ServedPolicyCount(client).count(server));
+    Optional<ServerRecount.Counts> counts = recount.count(server);
+    if (counts.isPresent()) {
+      status.setPoliciesReferencing(counts.get().referencing());
+      status.setPoliciesServed(counts.get().served());
+    } else {
+      // no policy controller in this process to count from
+      status.setPoliciesServed(new ServedPolicyCount(client).count(server));
+    }
   }
 
   private static void reportReplicas(MtaStsPolicyServer server, Deployment deployment,
