@@ -28,6 +28,7 @@ import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.reconciler.server.PolicyServerReconciler;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
+import io.mtasts.operator.verify.HostLookup;
 import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
@@ -147,6 +148,9 @@ public final class OperatorRuntime implements AutoCloseable {
     this.retirement = new PolicyRetirementReconciler(config.reconcilerSettings(), endpointProbe,
         crds, events, clock, verifier, config.verifyConcurrency(), policyMetrics, mxGuard,
         config.retirementMaxHold());
+    HostLookup hosts = new HostLookup(config.verifierSettings());
+    reconciler.resolveHostsWith(hosts::lookup);
+    retirement.resolveHostsWith(hosts::lookup);
     LeaderGauge.register(registry, this::reconciles);
     operator.register(reconciler, c -> {
       if (config.watchNamespaces().isEmpty()) {

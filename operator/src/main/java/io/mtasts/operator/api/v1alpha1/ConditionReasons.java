@@ -115,6 +115,11 @@ public final class ConditionReasons {
    * the DNSEndpoint is kept until the policy is retired.
    */
   public static final String DNS_ENDPOINT_KEPT = "DnsEndpointKept";
+  /**
+   * CertificateReady is False: a shared server's policy host does not resolve yet, so its
+   * Certificate is not requested yet (an ACME order for it could only wait).
+   */
+  public static final String WAITING_FOR_DNS = "WaitingForDns";
 
   /** A verification condition's reason when a check failed: the check's name and "Failed". */
   public static String checkFailed(String checkLabel) {
