@@ -105,6 +105,7 @@ public final class SharedHostExposure {
     SharedHost host = shared.get();
     MtaStsPolicy policy = plan.primary();
     ResourceID id = ResourceID.fromResource(policy);
+    String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
     String kind = "Ingress";
     try {
       if (client.resources(MtaStsPolicyServer.class).inNamespace(host.serverNamespace())
@@ -128,7 +129,8 @@ public final class SharedHostExposure {
         } else {
           HostLookup.HostAnswer answer = resolver.apply(plan.policyHost());
           if (answer.resolves()) {
-            LOG.info("{}: {} resolves; requesting its certificate", id, plan.policyHost());
+            LOG.info("{}: {} resolves; requesting its certificate", name,
+                plan.policyHost());
             certificate = Optional.of(write(client, host.certificate(plan)));
           } else {
             waiting = Optional.of(answer);
@@ -149,21 +151,30 @@ public final class SharedHostExposure {
           : secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant()));
       return Optional.of(new Step(recheck, Optional.empty()));
     } catch (KubernetesClientException e) {
-      String name = host.describe();
-      Optional<ChildRefusal> refusal = ChildRefusal.of(kind, name, e);
+      Optional<ChildRefusal> refusal = ChildRefusal.of(kind, host.describe(), e);
       if (refusal.isEmpty()) {
         throw e;
       }
       Duration retry = backoff.refused(id, Objects.requireNonNullElse(
           policy.getMetadata().getGeneration(), 0L));
-      LOG.warn("{}: the API server refused {} {} ({}, HTTP {}): {}; retry in {}s", id, kind,
-          name, refusal.get().reason(), refusal.get().code(), refusal.get().apiMessage(),
+      LOG.warn("{}: the API server refused {} {} ({}, HTTP {}): {}; retry in {}s", name, kind,
+          host.describe(), refusal.get().reason(), refusal.get().code(), refusal.get().apiMessage(),
           retry.toSeconds());
       report.childRefused(refusal.get().reason(), refusal.get().describe()
           + ". Objects already stored stay as they are; retried with back-off, at once when the"
           + " spec changes");
       return Optional.of(new Step(Optional.empty(), Optional.of(retry)));
     }
+  }
+
+  /**
+   * The Certificate of a shared server's policy as stored in the server's namespace; empty for a
+   * dedicated policy, or while there is none (no issuer, DNS not resolving yet). What the served
+   * check waits for before a new id is advertised, as it waits for a dedicated policy's.
+   */
+  public static Optional<Certificate> certificateOf(PolicyPlan plan, KubernetesClient client) {
+    return SharedHost.of(plan).map(host -> client.resources(Certificate.class)
+        .inNamespace(host.serverNamespace()).withName(host.name()).get());
   }
 
   /** The shared server's Service, the Ingress backend. */
