@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.plan.PolicyPlan;
@@ -110,8 +112,14 @@ public final class SharedHostExposure {
     try {
       if (client.resources(MtaStsPolicyServer.class).inNamespace(host.serverNamespace())
           .withName(host.serverName()).get() == null) {
-        // the policy reports the missing server; a host now would route to no Service, and a
-        // server's deletion removes its hosts, which must not come back at once
+        // a host now would route to no Service, and a server's deletion removes its hosts,
+        // which must not come back at once
+        report.status().setCertificate(null);
+        report.conditions().set(ConditionTypes.CERTIFICATE_READY, false,
+            ConditionReasons.SHARED_SERVER_ABSENT, "spec.server.ref names MtaStsPolicyServer "
+                + host.serverNamespace() + "/" + host.serverName() + ", which does not exist;"
+                + " the Ingress and certificate for " + plan.policyHost() + " are made once it"
+                + " does");
         return Optional.of(new Step(Optional.of(DNS_RECHECK), Optional.empty()));
       }
       Ingress ingress = write(client, host.ingress(plan, serviceName(host),

@@ -230,6 +230,20 @@ class SharedHostTest {
         .isEqualTo(HOSTING + "/example-tls");
   }
 
+  @Test
+  void withoutTheServerNoHostIsMadeAndTheConditionSaysWhichServerIsMissing() throws Exception {
+    cluster.start();
+    cluster.create(policy());
+
+    MtaStsPolicy waiting = cluster.awaitPolicy("example", p -> condition(p,
+        ConditionTypes.CERTIFICATE_READY, "False", ConditionReasons.SHARED_SERVER_ABSENT));
+    assertThat(waiting.getStatus().condition(ConditionTypes.CERTIFICATE_READY).orElseThrow()
+        .getMessage()).contains("MtaStsPolicyServer hosting/shared, which does not exist");
+    assertThat(waiting.getStatus().condition(ConditionTypes.READY).orElseThrow().getStatus())
+        .isEqualTo("False");
+    assertThat(inHosting(Ingress.class, HOST_NAME)).isNull();
+  }
+
   private static MtaStsPolicy withUid(MtaStsPolicy policy, String name, String uid) {
     policy.getMetadata().setName(name);
     policy.getMetadata().setNamespace(OperatorHarness.NAMESPACE);

@@ -120,6 +120,11 @@ public final class ConditionReasons {
    * Certificate is not requested yet (an ACME order for it could only wait).
    */
   public static final String WAITING_FOR_DNS = "WaitingForDns";
+  /**
+   * CertificateReady is False: spec.server.ref names a server that does not exist, so the
+   * policy host's Ingress and Certificate are not made.
+   */
+  public static final String SHARED_SERVER_ABSENT = "SharedServerNotFound";
 
   /** A verification condition's reason when a check failed: the check's name and "Failed". */
   public static String checkFailed(String checkLabel) {
