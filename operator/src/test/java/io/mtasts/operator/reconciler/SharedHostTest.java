@@ -79,13 +79,24 @@ class SharedHostTest {
         .filter(c -> c.getStatus().equals(status) && c.getReason().equals(reason)).isPresent();
   }
 
-  /** A change of the server's spec: it reconciles, and sweeps, at once. */
+  /**
+   * A change of the server's spec: it reconciles, and sweeps, at once. Read, change, write, and
+   * again when the operator's status write came in between.
+   */
   private void touchServer(int replicas) {
-    cluster.client.resources(MtaStsPolicyServer.class).inNamespace(HOSTING).withName("shared")
-        .edit(s -> {
-          s.getSpec().setReplicas(replicas);
-          return s;
-        });
+    for (int attempt = 0; ; attempt++) {
+      MtaStsPolicyServer server = cluster.client.resources(MtaStsPolicyServer.class)
+          .inNamespace(HOSTING).withName("shared").get();
+      server.getSpec().setReplicas(replicas);
+      try {
+        cluster.client.resource(server).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Test
