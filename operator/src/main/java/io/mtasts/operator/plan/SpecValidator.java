@@ -38,6 +38,7 @@ public final class SpecValidator {
     List<String> problems = problems(spec);
     if (spec != null) {
       problems.addAll(settings.limits().problems(spec, settings.webServerImage()));
+      SharedHostRules.checkDefaultExposure(spec, settings, problems);
     }
     return problems;
   }
@@ -112,6 +113,7 @@ public final class SpecValidator {
       }
     }
     ExposureValidator.check(spec.getExposure(), problems);
+    SharedHostRules.check(spec, problems);
     return problems;
   }
 

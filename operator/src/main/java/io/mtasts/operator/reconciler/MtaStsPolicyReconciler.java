@@ -145,6 +145,9 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   /** The operator's cap on how long a retirement holds mode none; empty for none. */
   private final Optional<Duration> retirementMaxHold;
   private volatile DeletedPolicyPruner pruner;
+  /** Exposes policies served by a shared server; DNS from the system until told otherwise. */
+  private volatile SharedHostExposure sharedHosts =
+      new SharedHostExposure(SystemHostLookup.INSTANCE, Clock.systemUTC());
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
@@ -184,6 +187,15 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     this.shared = new SharedServing(probe);
     this.verifications = new VerificationScheduler(
         verifier, verifyConcurrency, clock, verificationDone::propagateEvent);
+  }
+
+  /**
+   * The DNS lookup that decides when a shared host's Certificate is requested: the operator's
+   * configured DNS servers.
+   */
+  public void resolveHostsWith(java.util.function.Function<String,
+      io.mtasts.operator.verify.HostLookup.HostAnswer> lookup) {
+    this.sharedHosts = new SharedHostExposure(lookup, clock);
   }
 
   @Override
@@ -515,7 +527,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.after(settings.rolloutRecheck());
     }
 
-    Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan));
+    Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan))
+        .or(() -> sharedHosts.conflict(plan, context.getClient(), crds));
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
       report.conflict(conflict.get());
@@ -547,6 +560,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     if (refused.isPresent()) {
       return Outcome.after(refused.get());
     }
+    // a shared server's policy host: Ingress and Certificate in the server's namespace
+    Optional<SharedHostExposure.Step> sharedHost =
+        sharedHosts.expose(plan, context.getClient(), crds, report);
+    if (sharedHost.flatMap(SharedHostExposure.Step::refused).isPresent()) {
+      return Outcome.after(sharedHost.get().refused().get());
+    }
 
     Optional<NotServed> waiting = servedWaiting(result);
     if (waiting.isEmpty() && !plan.policyId().equals(report.status().getPolicyId())) {
@@ -566,16 +585,20 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         v.message(), report));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
-    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret() && sharedHost.isEmpty()
         ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
         : Optional.empty();
-    report.certificate(plan, certManager,
-        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
+    if (sharedHost.isEmpty()) {
+      report.certificate(plan, certManager,
+          certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(),
+          secret);
+    }
     Optional<Duration> verifyAgain = verify(policy, plan, context, report);
     report.ready(plan);
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain)
-        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())))
+        .sooner(sharedHost.flatMap(SharedHostExposure.Step::recheck));
   }
 
   /**

@@ -29,6 +29,7 @@ import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.reconciler.server.PolicyServerReconciler;
 import io.mtasts.operator.reconciler.server.ServerRecount;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
+import io.mtasts.operator.verify.HostLookup;
 import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
@@ -151,6 +152,9 @@ public final class OperatorRuntime implements AutoCloseable {
     ServerRecount serverRecount = new ServerRecount();
     reconciler.reportSharedServingTo(serverRecount);
     retirement.reportSharedServingTo(serverRecount);
+    HostLookup hosts = new HostLookup(config.verifierSettings());
+    reconciler.resolveHostsWith(hosts::lookup);
+    retirement.resolveHostsWith(hosts::lookup);
     LeaderGauge.register(registry, this::reconciles);
     operator.register(reconciler, c -> {
       if (config.watchNamespaces().isEmpty()) {
