@@ -20,10 +20,12 @@ import java.util.function.Predicate;
  * is the order {@code render} prints them in.
  */
 public enum ChildKind {
-  CONFIG_MAP(ConfigMap.class, null, plan -> true, DesiredChildren::configMap),
-  DEPLOYMENT(Deployment.class, null, plan -> true, DesiredChildren::deployment),
-  SERVICE(Service.class, null, plan -> true, DesiredChildren::service),
-  INGRESS(Ingress.class, null, plan -> !plan.exposure().isGateway(), DesiredChildren::ingress),
+  CONFIG_MAP(ConfigMap.class, null, ChildKind::ownServer, DesiredChildren::configMap),
+  DEPLOYMENT(Deployment.class, null, ChildKind::ownServer, DesiredChildren::deployment),
+  SERVICE(Service.class, null, ChildKind::ownServer, DesiredChildren::service),
+  // a shared server's policy has its Ingress and Certificate in the server's namespace
+  INGRESS(Ingress.class, null, plan -> !plan.exposure().isGateway() && !SharedHost.applies(plan),
+      DesiredChildren::ingress),
   HTTP_ROUTE(HTTPRoute.class, "httproutes.gateway.networking.k8s.io",
       plan -> plan.exposure().isGateway(), GatewayChildren::httpRoute),
   LISTENER_SET(ListenerSet.class, "listenersets.gateway.networking.k8s.io",
@@ -31,10 +33,16 @@ public enum ChildKind {
   REFERENCE_GRANT(ReferenceGrant.class, "referencegrants.gateway.networking.k8s.io",
       plan -> plan.exposure().grantsSecretTo(plan.namespace()), GatewayChildren::referenceGrant),
   CERTIFICATE(Certificate.class, "certificates.cert-manager.io",
-      plan -> plan.issuer().isPresent(), DesiredChildren::certificate),
+      plan -> plan.issuer().isPresent() && !SharedHost.applies(plan),
+      DesiredChildren::certificate),
   // with the plan's own id, as it reads once the policy is served
   DNS_ENDPOINT(DNSEndpoint.class, "dnsendpoints.externaldns.k8s.io",
       PolicyPlan::externalDns, plan -> DesiredChildren.dnsEndpoint(plan, plan.policyId()));
+
+  /** A policy served by a shared MtaStsPolicyServer has no web server of its own. */
+  private static boolean ownServer(PolicyPlan plan) {
+    return plan.sharedServer().isEmpty();
+  }
 
   private final Class<? extends HasMetadata> type;
   private final String crd;

@@ -159,6 +159,11 @@ public record PolicyPlan(
     return issuer.isEmpty() && tls != null && tls.getSecretName() != null;
   }
 
+  /** The shared server that serves this policy; empty when it has a web server of its own. */
+  public Optional<SharedServerName> sharedServer() {
+    return SharedServerName.of(primary);
+  }
+
   public String policyUrl() {
     return "https://" + policyHost() + WebServerConfig.POLICY_PATH;
   }

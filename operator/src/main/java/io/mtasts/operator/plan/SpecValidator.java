@@ -38,6 +38,7 @@ public final class SpecValidator {
     List<String> problems = problems(spec);
     if (spec != null) {
       problems.addAll(settings.limits().problems(spec, settings.webServerImage()));
+      SharedHostRules.checkDefaultExposure(spec, settings, problems);
     }
     return problems;
   }
@@ -96,8 +97,9 @@ public final class SpecValidator {
         problems.add("spec.server.replicas: " + replicas + " is outside 1.."
             + SpecConstraints.SERVER_REPLICAS_MAX);
       }
+      SharedServerRefValidator.check(spec.getServer(), problems);
       String image = spec.getServer().getImage();
-      if (image != null && image.isBlank()) {
+      if (image != null && image.isBlank() && spec.getServer().getRef() == null) {
         problems.add("spec.server.image: must not be empty; omit it to use the operator's"
             + " default image");
       }
@@ -111,6 +113,7 @@ public final class SpecValidator {
       }
     }
     ExposureValidator.check(spec.getExposure(), problems);
+    SharedHostRules.check(spec, problems);
     return problems;
   }
 

@@ -32,20 +32,25 @@ final class ExistingTlsSecret {
   private ExistingTlsSecret() {}
 
   static TlsSecretFinding inspect(KubernetesClient client, PolicyPlan plan, Instant now) {
-    String name = plan.tlsSecretName();
+    return inspect(client, plan, plan.namespace(), plan.tlsSecretName(), now);
+  }
+
+  /** The Secret {@code namespace/name}: a shared host's, beside its Ingress in another namespace. */
+  static TlsSecretFinding inspect(KubernetesClient client, PolicyPlan plan, String namespace,
+      String name, Instant now) {
     Secret secret;
     try {
-      secret = read(client, plan.namespace(), name);
+      secret = read(client, namespace, name);
     } catch (KubernetesClientException e) {
-      LOG.warn("{}/{}: could not read Secret {}: {}", plan.namespace(),
-          plan.primary().getMetadata().getName(), name, e.getCode());
+      LOG.warn("{}/{}: could not read Secret {}/{}: {}", plan.namespace(),
+          plan.primary().getMetadata().getName(), namespace, name, e.getCode());
       return TlsSecretFinding.unreadable(name, e.getCode() <= 0
           ? "the API server did not answer" : "the API server answered " + e.getCode()
               + (e.getStatus() == null || e.getStatus().getReason() == null
                   ? "" : " " + e.getStatus().getReason()));
     }
     if (secret == null) {
-      return TlsSecretFinding.missing(name, plan.namespace());
+      return TlsSecretFinding.missing(name, namespace);
     }
     return TlsSecretFinding.of(secret, plan.policyHost(), now);
   }

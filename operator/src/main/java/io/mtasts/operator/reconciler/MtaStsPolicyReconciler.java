@@ -141,9 +141,13 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private final ChildRefusals refusals;
   private final MxGuard mxGuard;
   private final DomainClaims domainClaims = new DomainClaims();
+  private final SharedServing shared;
   /** The operator's cap on how long a retirement holds mode none; empty for none. */
   private final Optional<Duration> retirementMaxHold;
   private volatile DeletedPolicyPruner pruner;
+  /** Exposes policies served by a shared server; DNS from the system until told otherwise. */
+  private volatile SharedHostExposure sharedHosts =
+      new SharedHostExposure(SystemHostLookup.INSTANCE, Clock.systemUTC());
 
   public MtaStsPolicyReconciler(
       ReconcilerSettings settings,
@@ -180,8 +184,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     this.metrics = metrics;
     this.refusalBackoff = new RefusalBackoff(clock);
     this.refusals = new ChildRefusals(refusalBackoff);
+    this.shared = new SharedServing(probe);
     this.verifications = new VerificationScheduler(
         verifier, verifyConcurrency, clock, verificationDone::propagateEvent);
+  }
+
+  /**
+   * The DNS lookup that decides when a shared host's Certificate is requested: the operator's
+   * configured DNS servers.
+   */
+  public void resolveHostsWith(java.util.function.Function<String,
+      io.mtasts.operator.verify.HostLookup.HostAnswer> lookup) {
+    this.sharedHosts = new SharedHostExposure(lookup, clock);
   }
 
   @Override
@@ -190,8 +204,17 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     var cache = context.getPrimaryCache();
     pruner = new DeletedPolicyPruner(id -> cache.get(id).isPresent(), verifications,
         prunesMetrics() ? metrics : null, refusalBackoff);
+    if (prunesMetrics()) {
+      // this controller's cache holds every policy: the shared servers count from it
+      shared.recount().attach(cache);
+    }
     return List.of(verificationDone, domainClaims.eventSource(context),
-        ServedEndpointSlices.eventSource(context));
+        ServedEndpointSlices.eventSource(context), SharedServerEndpointSlices.eventSource(context));
+  }
+
+  /** Reports policies' changes of shared serving to the shared servers' reconciler. */
+  public void reportSharedServingTo(io.mtasts.operator.reconciler.server.ServerRecount recount) {
+    shared.reportTo(recount);
   }
 
   /**
@@ -208,6 +231,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       pruner.close();
     }
     verifications.close();
+    shared.recount().close();
   }
 
   @Override
@@ -466,6 +490,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.DONE;
     }
 
+    if (plan.sharedServer().isPresent()) {
+      var refused = shared.refusal(policy, plan, context);
+      if (refused.isPresent()) {
+        LOG.info("{}: not served by {}: {}", name, plan.sharedServer().get(),
+            refused.get().message());
+        report.sharedServerRefused(refused.get().reason(), refused.get().message());
+        return Outcome.after(SharedServing.REFUSED_RECHECK);
+      }
+    }
+
     Optional<GatewayApiAvailability.Missing> exposure =
         GatewayApiAvailability.check(plan, settings.gatewayApi().enabled(), crds);
     if (exposure.isPresent()) {
@@ -474,7 +508,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.after(settings.rolloutRecheck());
     }
 
-    Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan));
+    Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan))
+        .or(() -> sharedHosts.conflict(plan, context.getClient(), crds));
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
       report.conflict(conflict.get());
@@ -488,17 +523,29 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       LOG.info("{}: allocated policy id {} for the changed policy (advertised: {})", name,
           id.id(), report.status().getPolicyId());
       report.idAllocated(plan, id.allocation().get());
+      if (plan.sharedServer().isPresent()) {
+        shared.handOver(plan, report);
+      }
       report.ready(plan);
       return Outcome.after(ID_WRITTEN_RECHECK);
     }
 
     new ReconcileScope(plan, probe, crds, settings.gatewayApi().enabled()).putInto(context);
     mxGuard.putInto(context);
+    if (plan.sharedServer().isPresent()) {
+      return decideShared(policy, plan, context, report);
+    }
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     Optional<Duration> refused = refusals.handle(policy, plan, result, report);
     if (refused.isPresent()) {
       return Outcome.after(refused.get());
+    }
+    // a shared server's policy host: Ingress and Certificate in the server's namespace
+    Optional<SharedHostExposure.Step> sharedHost =
+        sharedHosts.expose(plan, context.getClient(), crds, report);
+    if (sharedHost.flatMap(SharedHostExposure.Step::refused).isPresent()) {
+      return Outcome.after(sharedHost.get().refused().get());
     }
 
     Optional<NotServed> waiting = servedWaiting(result);
@@ -507,6 +554,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           plan.policyId(), report.status().getPolicyId());
     }
     report.served(plan, waiting);
+    shared.left(report, waiting);
     noticeKeptDnsEndpoint(policy, plan, context);
     // only when the wait is the Deployment's own trouble (a current template, not yet rolled
     // out) does it become a problem reason; anything else stays progress
@@ -518,16 +566,20 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         v.message(), report));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
-    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret() && sharedHost.isEmpty()
         ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
         : Optional.empty();
-    report.certificate(plan, certManager,
-        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
+    if (sharedHost.isEmpty()) {
+      report.certificate(plan, certManager,
+          certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(),
+          secret);
+    }
     Optional<Duration> verifyAgain = verify(policy, plan, context, report);
     report.ready(plan);
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain)
-        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())))
+        .sooner(sharedHost.flatMap(SharedHostExposure.Step::recheck));
   }
 
   /**
@@ -629,6 +681,28 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         status.getPolicyId(), latest.get().report(), report));
     Duration untilDue = Duration.between(clock.instant(), latest.get().nextDue());
     return Optional.of(untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue);
+  }
+
+  /**
+   * The rest of the reconcile order for a policy served by a shared server ({@link
+   * SharedServing}): instead of the workflow of its own web server, the handover and the probe
+   * of the server's endpoints; then status as for any policy.
+   */
+  private Outcome decideShared(MtaStsPolicy policy, PolicyPlan plan,
+      Context<MtaStsPolicy> context, StatusAggregator report) {
+    Optional<Duration> again = shared.serve(policy, plan, context, report);
+    MxGuard.verdict(context).ifPresent(v -> MxCoverageStatus.guard(v.held(), v.reason(),
+        v.message(), report));
+    boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
+        ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
+        : Optional.empty();
+    report.certificate(plan, certManager,
+        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
+    Optional<Duration> verifyAgain = verify(policy, plan, context, report);
+    report.ready(plan);
+    return new Outcome(again).sooner(verifyAgain)
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
   }
 
   private Duration verificationInterval(MtaStsPolicy policy) {

@@ -52,7 +52,12 @@ public class PolicyRetirementReconciler extends MtaStsPolicyReconciler
 
   @Override
   public DeleteControl cleanup(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
-    return retire(policy, context);
+    DeleteControl control = retire(policy, context);
+    if (control.isRemoveFinalizer()) {
+      // objects in a shared server's namespace: no owner reference reaches them from here
+      SharedHostExposure.remove(policy, context.getClient());
+    }
+    return control;
   }
 
   @Override

@@ -27,7 +27,9 @@ import io.mtasts.operator.reconciler.PolicyRetirementReconciler;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
 import io.mtasts.operator.reconciler.ServedPolicyProbe;
 import io.mtasts.operator.reconciler.server.PolicyServerReconciler;
+import io.mtasts.operator.reconciler.server.ServerRecount;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
+import io.mtasts.operator.verify.HostLookup;
 import io.mtasts.operator.verify.MailHostsLookup;
 import io.mtasts.operator.verify.Verifier;
 import java.io.IOException;
@@ -147,6 +149,12 @@ public final class OperatorRuntime implements AutoCloseable {
     this.retirement = new PolicyRetirementReconciler(config.reconcilerSettings(), endpointProbe,
         crds, events, clock, verifier, config.verifyConcurrency(), policyMetrics, mxGuard,
         config.retirementMaxHold());
+    ServerRecount serverRecount = new ServerRecount();
+    reconciler.reportSharedServingTo(serverRecount);
+    retirement.reportSharedServingTo(serverRecount);
+    HostLookup hosts = new HostLookup(config.verifierSettings());
+    reconciler.resolveHostsWith(hosts::lookup);
+    retirement.resolveHostsWith(hosts::lookup);
     LeaderGauge.register(registry, this::reconciles);
     operator.register(reconciler, c -> {
       if (config.watchNamespaces().isEmpty()) {
@@ -162,7 +170,8 @@ public final class OperatorRuntime implements AutoCloseable {
         c.settingNamespaces(config.watchNamespaces());
       }
     });
-    this.serverReconciler = new PolicyServerReconciler(config.serverSettings(), clock);
+    this.serverReconciler = new PolicyServerReconciler(config.serverSettings(), clock,
+        serverRecount);
   }
 
   /**

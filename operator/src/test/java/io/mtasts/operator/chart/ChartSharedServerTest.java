@@ -59,6 +59,20 @@ class ChartSharedServerTest {
   }
 
   @Test
+  void theChartsServerAcceptsPoliciesFromWhereItReadsThem() {
+    assertThat(servers(render("sharedServer.enabled=true")).get(0).getSpec()
+        .getPolicyNamespaces()).as("reads every namespace").containsExactly("*");
+    assertThat(servers(render("sharedServer.enabled=true", "sharedServer.namespaces[0]=mail-a"))
+        .get(0).getSpec().getPolicyNamespaces()).containsExactly("mail-a");
+    assertThat(servers(render("sharedServer.enabled=true",
+        "sharedServer.policyNamespaces[0]=" + NAMESPACE)).get(0).getSpec()
+        .getPolicyNamespaces()).containsExactly(NAMESPACE);
+    assertThat(renderingError("sharedServer.enabled=true",
+        "sharedServer.policyNamespaces[0]=Not_A_Namespace"))
+        .contains("sharedServer.policyNamespaces");
+  }
+
+  @Test
   void aReleaseNamespaceTheOperatorDoesNotWatchIsRefused() {
     assertThat(renderingError("sharedServer.enabled=true", "watchNamespaces[0]=mail-a"))
         .contains("sharedServer.enabled needs the release namespace", "watchNamespaces");

@@ -115,6 +115,21 @@ public final class ConditionReasons {
    * the DNSEndpoint is kept until the policy is retired.
    */
   public static final String DNS_ENDPOINT_KEPT = "DnsEndpointKept";
+  /**
+   * CertificateReady is False: a shared server's policy host does not resolve yet, so its
+   * Certificate is not requested yet (an ACME order for it could only wait).
+   */
+  public static final String WAITING_FOR_DNS = "WaitingForDns";
+
+  /** Ready is False: spec.server.ref names an MtaStsPolicyServer that does not exist. */
+  public static final String SERVER_NOT_FOUND = "ServerNotFound";
+  /**
+   * Ready is False: the MtaStsPolicyServer in spec.server.ref does not accept policies from this
+   * namespace (its spec.policyNamespaces), or may not read them (its spec.namespaces).
+   */
+  public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
+  /** PolicyServed is False: the bytes were handed to the shared server, not yet found served. */
+  public static final String HANDED_OVER = "HandedOver";
 
   /** A verification condition's reason when a check failed: the check's name and "Failed". */
   public static String checkFailed(String checkLabel) {

@@ -50,6 +50,11 @@ public class MtaStsPolicyServerSpec {
       + " watches all namespaces.")
   private List<String> namespaces;
 
+  @JsonPropertyDescription("Namespaces whose MtaStsPolicy resources may name this server in"
+      + " spec.server.ref; empty means only the server's own namespace, and \"*\" any"
+      + " namespace. A policy elsewhere is refused (Ready=False, NamespaceNotAllowed).")
+  private List<String> policyNamespaces;
+
   /** The replica count, or the default when the resource did not pass through defaulting. */
   public int effectiveReplicas() {
     return replicas != null ? replicas : DEFAULT_REPLICAS;
@@ -117,5 +122,13 @@ public class MtaStsPolicyServerSpec {
 
   public void setNamespaces(List<String> namespaces) {
     this.namespaces = namespaces;
+  }
+
+  public List<String> getPolicyNamespaces() {
+    return policyNamespaces;
+  }
+
+  public void setPolicyNamespaces(List<String> policyNamespaces) {
+    this.policyNamespaces = policyNamespaces;
   }
 }

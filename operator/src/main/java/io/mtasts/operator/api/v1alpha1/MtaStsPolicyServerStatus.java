@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /** What the operator observed of one shared policy server. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "readyReplicas", "policiesServed", "conditions"})
+@JsonPropertyOrder({"observedGeneration", "readyReplicas", "policiesReferencing", "policiesServed",
+    "conditions"})
 public class MtaStsPolicyServerStatus {
 
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")
@@ -18,8 +19,11 @@ public class MtaStsPolicyServerStatus {
   @JsonPropertyDescription("Server pods the Deployment reports ready.")
   private Integer readyReplicas;
 
-  @JsonPropertyDescription("MtaStsPolicy resources whose status names this server as the one"
-      + " serving them.")
+  @JsonPropertyDescription("MtaStsPolicy resources whose spec.server.ref names this server.")
+  private Integer policiesReferencing;
+
+  @JsonPropertyDescription("MtaStsPolicy resources whose advertised policy id this server was"
+      + " found serving: status.shared names it and carries the advertised id.")
   private Integer policiesServed;
 
   @JsonPropertyDescription("Ready: every replica ready; False with the reason otherwise.")
@@ -45,6 +49,14 @@ public class MtaStsPolicyServerStatus {
 
   public void setReadyReplicas(Integer readyReplicas) {
     this.readyReplicas = readyReplicas;
+  }
+
+  public Integer getPoliciesReferencing() {
+    return policiesReferencing;
+  }
+
+  public void setPoliciesReferencing(Integer policiesReferencing) {
+    this.policiesReferencing = policiesReferencing;
   }
 
   public Integer getPoliciesServed() {

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.SharedHost;
 import io.mtasts.operator.reconciler.CrdPresence;
 import io.mtasts.operator.reconciler.ReconcileScope;
 
@@ -48,7 +49,9 @@ public class PolicyCertificateDependent
         DependentResource<Certificate, MtaStsPolicy> dependent,
         MtaStsPolicy primary,
         Context<MtaStsPolicy> context) {
-      return ReconcileScope.from(context).plan().issuer().isPresent();
+      // a shared server's policy has its Certificate in the server's namespace (SharedHost)
+      return ReconcileScope.from(context).plan().issuer().isPresent()
+          && !SharedHost.applies(ReconcileScope.from(context).plan());
     }
   }
 }

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.plan.ChildNames;
 import io.mtasts.operator.plan.DesiredChildren;
+import io.mtasts.operator.plan.SharedHost;
 import io.mtasts.operator.reconciler.ReconcileScope;
 
 /**
@@ -30,13 +31,15 @@ public class PolicyIngressDependent extends CRUDKubernetesDependentResource<Ingr
 
   /**
    * Precondition: the policy is exposed by an Ingress; once it moves to a Gateway the Ingress is
-   * deleted, so the host is not routed twice.
+   * deleted, so the host is not routed twice; likewise once a shared server serves it.
    */
   public static final class ExposedByIngress implements Condition<Ingress, MtaStsPolicy> {
     @Override
     public boolean isMet(DependentResource<Ingress, MtaStsPolicy> dependent,
         MtaStsPolicy primary, Context<MtaStsPolicy> context) {
-      return !ReconcileScope.from(context).plan().exposure().isGateway();
+      // a shared server's policy has its Ingress in the server's namespace (SharedHost)
+      return !ReconcileScope.from(context).plan().exposure().isGateway()
+          && !SharedHost.applies(ReconcileScope.from(context).plan());
     }
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -25,6 +26,7 @@ import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerStatus;
+import io.mtasts.operator.reconciler.SharedHostSweep;
 import io.mtasts.operator.reconciler.status.StatusConditions;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,10 +65,17 @@ public class PolicyServerReconciler
 
   private final ServerSettings settings;
   private final Clock clock;
+  private final ServerRecount recount;
 
   public PolicyServerReconciler(ServerSettings settings, Clock clock) {
+    this(settings, clock, new ServerRecount());
+  }
+
+  /** {@code recount} carries policy changes in and the counts out of the policy controller. */
+  public PolicyServerReconciler(ServerSettings settings, Clock clock, ServerRecount recount) {
     this.settings = settings;
     this.clock = clock;
+    this.recount = recount;
   }
 
   @Override
@@ -79,7 +88,7 @@ public class PolicyServerReconciler
             .withNamespacesInheritedFromController()
             .withLabelSelector(ServerChildNames.SELECTOR)
             .build();
-    return List.of(new InformerEventSource<>(deployments, context));
+    return List.of(new InformerEventSource<>(deployments, context), recount.eventSource());
   }
 
   @Override
@@ -96,12 +105,27 @@ public class PolicyServerReconciler
     status.setObservedGeneration(generation);
 
     decide(server, client, status, conditions, name);
+    sweepSharedHosts(server, client, name);
 
     status.setConditions(conditions.toList());
     if (!SERIALIZATION.asJson(status).equals(SERIALIZATION.asJson(before))) {
       writeStatus(server, status, context);
     }
     return UpdateControl.<MtaStsPolicyServer>noUpdate().rescheduleAfter(RECOUNT);
+  }
+
+  /**
+   * Removes the Ingresses and Certificates in this server's namespace whose policy is gone or
+   * serves elsewhere now ({@link SharedHostSweep}); a failure is retried at the next recount.
+   */
+  private static void sweepSharedHosts(MtaStsPolicyServer server, KubernetesClient client,
+      String name) {
+    try {
+      new SharedHostSweep(client).sweep(server);
+    } catch (KubernetesClientException e) {
+      LOG.warn("{}: sweeping orphaned policy hosts failed (HTTP {}): {}", name, e.getCode(),
+          e.getMessage());
+    }
   }
 
   /** Validate, check for conflicts, write the children, then read what they report. */
@@ -152,7 +176,14 @@ public class PolicyServerReconciler
         .inNamespace(server.getMetadata().getNamespace())
         .withName(ServerChildNames.of(server)).get();
     reportReplicas(server, deployment, status, conditions);
-    status.setPoliciesServed(new ServedPolicyCount(client).count(server));
+    Optional<ServerRecount.Counts> counts = recount.count(server);
+    if (counts.isPresent()) {
+      status.setPoliciesReferencing(counts.get().referencing());
+      status.setPoliciesServed(counts.get().served());
+    } else {
+      // no policy controller in this process to count from
+      status.setPoliciesServed(new ServedPolicyCount(client).count(server));
+    }
   }
 
   private static void reportReplicas(MtaStsPolicyServer server, Deployment deployment,
@@ -237,6 +268,8 @@ public class PolicyServerReconciler
     for (HasMetadata object : ownedRbac(server, client)) {
       client.resource(object).delete();
     }
+    // the policies' Ingresses and Certificates in this namespace route to a Service that goes
+    new SharedHostSweep(client).removeAll(server);
     LOG.info("{}/{}: deleted; its RBAC objects are removed", server.getMetadata().getNamespace(),
         server.getMetadata().getName());
     return DeleteControl.defaultDelete();

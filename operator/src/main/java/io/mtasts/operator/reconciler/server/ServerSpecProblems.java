@@ -35,6 +35,16 @@ final class ServerSpecProblems {
             + String.join(", ", settings.watchNamespaces().stream().sorted().toList()));
       }
     }
+    List<String> policyNamespaces = spec.getPolicyNamespaces() == null ? List.of()
+        : spec.getPolicyNamespaces();
+    for (String ns : policyNamespaces) {
+      if (ns == null || !(ns.equals(SharedServerAccess.ANY_NAMESPACE)
+          || NAMESPACE.matcher(ns).matches())) {
+        problems.add("spec.policyNamespaces: '" + ns + "' is neither a namespace name (lower-case"
+            + " letters, digits and '-', at most 63) nor \"" + SharedServerAccess.ANY_NAMESPACE
+            + "\" for any namespace");
+      }
+    }
     if (namespaces.isEmpty() && !settings.watchesAllNamespaces()) {
       // the operator may only grant read access it holds itself, and it holds none cluster-wide
       problems.add("spec.namespaces: required, since the operator watches only "

@@ -165,6 +165,18 @@ public final class StatusAggregator {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.DOMAIN_CLAIMED, message);
   }
 
+  /**
+   * The shared server in spec.server.ref cannot serve the policy (missing, or it does not admit
+   * the namespace): nothing was changed, so what serves and is advertised now stays.
+   */
+  public void sharedServerRefused(String reason, String message) {
+    String advertised = status.getPolicyId();
+    conditions.set(ConditionTypes.READY, false, reason, message + ". Nothing was changed; "
+        + (advertised == null ? "no policy of this resource is served yet"
+            : "policy " + advertised + " stays served and advertised"));
+    notEvaluatedSinceOlderGenerations();
+  }
+
   public void reconcileError(String cause) {
     conditions.set(ConditionTypes.READY, false, ConditionReasons.RECONCILE_ERROR,
         "applying the children failed and is retried: " + cause);

@@ -50,10 +50,12 @@ class PolicyServerCrdTest {
   @Test
   void theSpecHasTheSchedulingFieldsAndNamespaces() throws IOException {
     assertThat(spec().getProperties()).containsKeys("replicas", "image", "resources",
-        "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "namespaces");
+        "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "namespaces",
+        "policyNamespaces");
     assertThat(load().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()
         .getProperties().get("status").getProperties())
-        .containsOnlyKeys("observedGeneration", "readyReplicas", "policiesServed", "conditions");
+        .containsOnlyKeys("observedGeneration", "readyReplicas", "policiesReferencing",
+            "policiesServed", "conditions");
   }
 
   private static JSONSchemaProps spec() throws IOException {
