@@ -34,6 +34,9 @@ echo "machine: $(nproc) CPUs, $(free -m | awk '/^Mem:/ {print $2 " MiB memory"}'
 out=${BENCH_OUT:-bench/target/shared-run}
 rm -rf "$out"
 mkdir -p "$out"
+# the run's own copy of the jar, so that a build meanwhile does not change what runs
+cp operator/target/mta-sts-operator.jar "$out/mta-sts-operator.jar"
+export BENCH_OPERATOR_JAR=$out/mta-sts-operator.jar
 export BENCH_OUT=$out
 crs=${BENCH_CRS:-10000}
 bench=(java "-Xmx${BENCH_DRIVER_HEAP:-1g}" -XX:+UseParallelGC -cp "$jar"

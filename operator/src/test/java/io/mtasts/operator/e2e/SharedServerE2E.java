@@ -120,6 +120,8 @@ class SharedServerE2E {
   private void startSharedServer() throws Exception {
     MtaStsPolicyServerSpec spec = new MtaStsPolicyServerSpec();
     spec.setReplicas(1);
+    // policies of both namespaces may use it (by default only the server's own namespace)
+    spec.setPolicyNamespaces(List.of(cluster.namespace, other));
     MtaStsPolicyServer server = cluster.admin.resource(new MtaStsPolicyServer(cluster.namespace,
         "shared", spec)).create();
     child = io.mtasts.operator.reconciler.server.ServerChildNames.of(server);
@@ -153,6 +155,8 @@ class SharedServerE2E {
 
     cluster.admin.resource(new EndpointSliceBuilder()
         .withNewMetadata().withName(child + "-loopback").withNamespace(cluster.namespace)
+        // as the EndpointSlice controller does: the Service's labels, and its name
+        .addToLabels(service.getMetadata().getLabels())
         .addToLabels("kubernetes.io/service-name", service.getMetadata().getName())
         .addToLabels("endpointslice.kubernetes.io/managed-by", "e2e.mtasts.io")
         .endMetadata()
@@ -273,11 +277,13 @@ class SharedServerE2E {
     String oldId = alpha.getStatus().getPolicyId();
     new ProcessBuilder("kill", "-STOP", Long.toString(serve.pid())).start().waitFor();
     try {
-      cluster.update("alpha", p -> p.getSpec().setMode(io.mtasts.operator.api.v1alpha1.Mode.ENFORCE));
+      // a second MX host (testing mode: the MX guard, which holds enforce, plays no part)
+      cluster.update("alpha", p -> p.getSpec().setMx(List.of("mail.alpha.example",
+          "mail2.alpha.example")));
       await().atMost(TIMEOUT).until(() -> {
         MtaStsPolicy p = cluster.get("alpha");
         return p.getStatus().getShared() != null
-            && p.getStatus().getShared().getPolicy().contains("mode: enforce");
+            && p.getStatus().getShared().getPolicy().contains("mx: mail2.alpha.example");
       });
       Thread.sleep(5000);
       assertThat(cluster.get("alpha").getStatus().getPolicyId())
@@ -289,12 +295,13 @@ class SharedServerE2E {
     MtaStsPolicy updated = awaitAdvertised(cluster.namespace, "alpha",
         p -> !p.getStatus().getPolicyId().equals(oldId));
     assertServedWhenAdvertised(updated);
-    assertThat(updated.getStatus().getShared().getPolicy()).contains("mode: enforce");
+    assertThat(updated.getStatus().getShared().getPolicy()).contains("mx: mail2.alpha.example");
 
     // cleanup: a deleted policy is no longer served, the other one still is
     cluster.admin.resources(MtaStsPolicy.class).inNamespace(other).withName("beta").delete();
     await().atMost(TIMEOUT).until(() -> fetch("mta-sts.beta.example").startsWith("404"));
-    assertThat(fetch("mta-sts.alpha.example")).startsWith("200").contains("mode: enforce");
+    assertThat(fetch("mta-sts.alpha.example")).startsWith("200")
+        .contains("mx: mail2.alpha.example");
     assertThat(serve.isAlive()).as("serve runs; log:%n%s", serveLog()).isTrue();
   }
 

@@ -78,6 +78,8 @@ final class LoadGenerator {
       Path www = dir.resolve("www/.well-known");
       Files.createDirectories(www);
       Files.writeString(www.resolve("mta-sts.txt"), body);
+      Files.setPosixFilePermissions(www.resolve("mta-sts.txt"),
+          PosixFilePermissions.fromString("rw-r--r--"));
       // the workers run as nobody and read the file through these directories
       for (Path p : List.of(dir, dir.resolve("www"), www)) {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -255,6 +255,7 @@ public final class SharedScaleBenchmark {
 
   private void startServerSide() throws Exception {
     MtaStsPolicyServerSpec spec = new MtaStsPolicyServerSpec();
+    spec.setPolicyNamespaces(List.of(policyNs));
     MtaStsPolicyServer server = admin.resource(new MtaStsPolicyServer(serverNs, SERVER_NAME,
         spec)).create();
     String child = ServerChildNames.of(server);
@@ -307,6 +308,9 @@ public final class SharedScaleBenchmark {
     }
     EndpointSlice slice = new EndpointSliceBuilder()
         .withNewMetadata().withName(child + "-bench").withNamespace(serverNs)
+        // as the EndpointSlice controller does: the Service's labels, and its name
+        .addToLabels(admin.services().inNamespace(serverNs).withName(child).get().getMetadata()
+            .getLabels())
         .addToLabels("kubernetes.io/service-name", child)
         .addToLabels("endpointslice.kubernetes.io/managed-by", "bench.mtasts.io")
         .endMetadata()
@@ -672,6 +676,10 @@ public final class SharedScaleBenchmark {
     try (LoadGenerator.Nginx n = LoadGenerator.Nginx.start(out.resolve("nginx"),
         policyText(observed.values().iterator().next()))) {
       nginx = wrk.run(n.url());
+    }
+    if (nginx.non2xx() > 0 || nginx.errors() > 0) {
+      throw new IllegalStateException("nginx answered " + nginx.non2xx() + " non-200 and had "
+          + nginx.errors() + " errors: no yardstick (see " + out.resolve("nginx") + ")");
     }
     figures.info(null, "server answers under load: errors, non-200",
         server.errors() + ", " + server.non2xx());
