@@ -95,6 +95,7 @@ public final class SharedScaleBenchmark {
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   private KubernetesClient admin;
+  private boolean closed;
   private AuditLog audit;
   private JarProcess operator;
   private final List<JarProcess> servers = new ArrayList<>();
@@ -125,6 +126,8 @@ public final class SharedScaleBenchmark {
     System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
     LogSetup.apply("text", System.getenv().getOrDefault("BENCH_LOG_LEVEL", "WARN"));
     SharedScaleBenchmark run = new SharedScaleBenchmark(System.getenv());
+    // stopped early (timeout, ^C): the processes and loopback addresses go all the same
+    Runtime.getRuntime().addShutdownHook(new Thread(run::closeAll, "stop-everything"));
     int status = run.run();
     System.exit(status);
   }
@@ -337,8 +340,8 @@ public final class SharedScaleBenchmark {
     toClose.add(dns);
     JarProcess p = JarProcess.start(name, jar, out, jvm,
         List.of(OPERATOR_USER, "system:masters", "system:authenticated"),
-        List.of("run", "--watch-namespaces", serverNs + "," + policyNs,
-            "--lease-name", "mta-sts-bench", "--http-port", "0", "--http-address", "127.0.0.1"),
+        // every namespace, the chart's default: the server then gets a ClusterRole
+        List.of("run", "--lease-name", "mta-sts-bench", "--http-port", "0", "--http-address", "127.0.0.1"),
         Map.of("POD_NAME", name, "POD_NAMESPACE", serverNs,
             "MTASTS_SERVER_IMAGE", "registry.example/mta-sts-operator:bench",
             "MTASTS_PROBE_ALLOW_LOOPBACK", "true",
@@ -754,7 +757,11 @@ public final class SharedScaleBenchmark {
     }
   }
 
-  private void closeAll() {
+  private synchronized void closeAll() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (int i = toClose.size() - 1; i >= 0; i--) {
       try {
         toClose.get(i).close();
