@@ -691,6 +691,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private Outcome decideShared(MtaStsPolicy policy, PolicyPlan plan,
       Context<MtaStsPolicy> context, StatusAggregator report) {
     Optional<Duration> again = shared.serve(policy, plan, context, report);
+    if (again.isEmpty()) {
+      SharedDnsEndpoint.publish(policy, plan, report.status().getPolicyId(), crds,
+          context.getClient());
+    }
     MxGuard.verdict(context).ifPresent(v -> MxCoverageStatus.guard(v.held(), v.reason(),
         v.message(), report));
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);

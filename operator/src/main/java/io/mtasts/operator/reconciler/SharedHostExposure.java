@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.mtasts.operator.api.v1alpha1.ConditionReasons;
+import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.plan.PolicyPlan;
@@ -105,12 +107,19 @@ public final class SharedHostExposure {
     SharedHost host = shared.get();
     MtaStsPolicy policy = plan.primary();
     ResourceID id = ResourceID.fromResource(policy);
+    String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
     String kind = "Ingress";
     try {
       if (client.resources(MtaStsPolicyServer.class).inNamespace(host.serverNamespace())
           .withName(host.serverName()).get() == null) {
-        // the policy reports the missing server; a host now would route to no Service, and a
-        // server's deletion removes its hosts, which must not come back at once
+        // a host now would route to no Service, and a server's deletion removes its hosts,
+        // which must not come back at once
+        report.status().setCertificate(null);
+        report.conditions().set(ConditionTypes.CERTIFICATE_READY, false,
+            ConditionReasons.SHARED_SERVER_ABSENT, "spec.server.ref names MtaStsPolicyServer "
+                + host.serverNamespace() + "/" + host.serverName() + ", which does not exist;"
+                + " the Ingress and certificate for " + plan.policyHost() + " are made once it"
+                + " does");
         return Optional.of(new Step(Optional.of(DNS_RECHECK), Optional.empty()));
       }
       Ingress ingress = write(client, host.ingress(plan, serviceName(host),
@@ -128,7 +137,8 @@ public final class SharedHostExposure {
         } else {
           HostLookup.HostAnswer answer = resolver.apply(plan.policyHost());
           if (answer.resolves()) {
-            LOG.info("{}: {} resolves; requesting its certificate", id, plan.policyHost());
+            LOG.info("{}: {} resolves; requesting its certificate", name,
+                plan.policyHost());
             certificate = Optional.of(write(client, host.certificate(plan)));
           } else {
             waiting = Optional.of(answer);
@@ -149,21 +159,30 @@ public final class SharedHostExposure {
           : secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant()));
       return Optional.of(new Step(recheck, Optional.empty()));
     } catch (KubernetesClientException e) {
-      String name = host.describe();
-      Optional<ChildRefusal> refusal = ChildRefusal.of(kind, name, e);
+      Optional<ChildRefusal> refusal = ChildRefusal.of(kind, host.describe(), e);
       if (refusal.isEmpty()) {
         throw e;
       }
       Duration retry = backoff.refused(id, Objects.requireNonNullElse(
           policy.getMetadata().getGeneration(), 0L));
-      LOG.warn("{}: the API server refused {} {} ({}, HTTP {}): {}; retry in {}s", id, kind,
-          name, refusal.get().reason(), refusal.get().code(), refusal.get().apiMessage(),
+      LOG.warn("{}: the API server refused {} {} ({}, HTTP {}): {}; retry in {}s", name, kind,
+          host.describe(), refusal.get().reason(), refusal.get().code(), refusal.get().apiMessage(),
           retry.toSeconds());
       report.childRefused(refusal.get().reason(), refusal.get().describe()
           + ". Objects already stored stay as they are; retried with back-off, at once when the"
           + " spec changes");
       return Optional.of(new Step(Optional.empty(), Optional.of(retry)));
     }
+  }
+
+  /**
+   * The Certificate of a shared server's policy as stored in the server's namespace; empty for a
+   * dedicated policy, or while there is none (no issuer, DNS not resolving yet). What the served
+   * check waits for before a new id is advertised, as it waits for a dedicated policy's.
+   */
+  public static Optional<Certificate> certificateOf(PolicyPlan plan, KubernetesClient client) {
+    return SharedHost.of(plan).map(host -> client.resources(Certificate.class)
+        .inNamespace(host.serverNamespace()).withName(host.name()).get());
   }
 
   /** The shared server's Service, the Ingress backend. */

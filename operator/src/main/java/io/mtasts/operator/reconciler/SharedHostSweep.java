@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * another server or back to its own web server. Owner references cannot do this across
  * namespaces.
  *
- * <p>Each candidate is confirmed with a read of its policy by name before it is deleted, so a
- * policy created a moment ago, and not yet in a cached list, keeps its objects. Objects without
+ * <p>One cached list of the policies tells the live hosts from the candidates; each candidate is
+ * confirmed with a read of its policy by name before it is deleted, so a policy created a moment
+ * ago, and not yet in the cached list, keeps its objects. Objects without
  * the operator's labels are never looked at.
  */
 public final class SharedHostSweep {
@@ -40,7 +41,16 @@ public final class SharedHostSweep {
   /** Deletes this server's orphaned shared hosts; returns how many it deleted. */
   public int sweep(MtaStsPolicyServer server) {
     int deleted = 0;
-    for (HasMetadata object : hostsOf(server)) {
+    List<HasMetadata> hosts = hostsOf(server);
+    if (hosts.isEmpty()) {
+      return 0;
+    }
+    Map<String, MtaStsPolicy> live = policiesByUid(hosts);
+    for (HasMetadata object : hosts) {
+      // the common case, a live policy that still names this server, costs no read
+      if (stillServed(object, server, live)) {
+        continue;
+      }
       if (orphaned(object, server)) {
         LOG.info("{}/{}: {} {} belongs to no MtaStsPolicy served by this server; deleting it",
             server.getMetadata().getNamespace(), server.getMetadata().getName(),
@@ -78,6 +88,51 @@ public final class SharedHostSweep {
     return out;
   }
 
+  /**
+   * The policies the hosts name, by uid, from one cached list (the API server's watch cache):
+   * of every namespace when the operator may list them all, else of each namespace named.
+   */
+  private Map<String, MtaStsPolicy> policiesByUid(List<HasMetadata> hosts) {
+    var options = new ListOptionsBuilder().withResourceVersion("0").build();
+    List<MtaStsPolicy> policies = new ArrayList<>();
+    try {
+      policies.addAll(client.resources(MtaStsPolicy.class).inAnyNamespace().list(options)
+          .getItems());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      hosts.stream().map(h -> h.getMetadata().getLabels().get(SharedHost.POLICY_NAMESPACE_LABEL))
+          .filter(java.util.Objects::nonNull).distinct().forEach(namespace -> {
+            try {
+              policies.addAll(client.resources(MtaStsPolicy.class).inNamespace(namespace)
+                  .list(options).getItems());
+            } catch (KubernetesClientException notReadable) {
+              LOG.debug("cannot list policies in {}: HTTP {}", namespace, notReadable.getCode());
+            }
+          });
+    }
+    Map<String, MtaStsPolicy> byUid = new java.util.HashMap<>();
+    policies.forEach(p -> byUid.put(p.getMetadata().getUid(), p));
+    return byUid;
+  }
+
+  private static boolean stillServed(HasMetadata object, MtaStsPolicyServer server,
+      Map<String, MtaStsPolicy> live) {
+    MtaStsPolicy policy = live.get(object.getMetadata().getLabels()
+        .get(SharedHost.POLICY_UID_LABEL));
+    return policy != null && servedHere(policy, object, server);
+  }
+
+  private static boolean servedHere(MtaStsPolicy policy, HasMetadata object,
+      MtaStsPolicyServer server) {
+    Optional<SharedHost> host = SharedHost.of(policy);
+    return host.isPresent()
+        && host.get().serverNamespace().equals(server.getMetadata().getNamespace())
+        && host.get().serverName().equals(server.getMetadata().getName())
+        && host.get().name().equals(object.getMetadata().getName());
+  }
+
   private boolean orphaned(HasMetadata object, MtaStsPolicyServer server) {
     Map<String, String> labels = object.getMetadata().getLabels();
     String policyNamespace = labels.get(SharedHost.POLICY_NAMESPACE_LABEL);
@@ -98,11 +153,7 @@ public final class SharedHostSweep {
     if (policy == null || !uid.equals(policy.getMetadata().getUid())) {
       return true;
     }
-    Optional<SharedHost> host = SharedHost.of(policy);
-    return host.isEmpty()
-        || !host.get().serverNamespace().equals(server.getMetadata().getNamespace())
-        || !host.get().serverName().equals(server.getMetadata().getName())
-        || !host.get().name().equals(object.getMetadata().getName());
+    return !servedHere(policy, object, server);
   }
 
   /**

@@ -1,11 +1,13 @@
 package io.mtasts.operator.runtime;
 
+import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -131,6 +133,12 @@ public final class RequiredPermissions {
     add(p, Role.class, "", "get", "list", "create", "update", "delete");
     add(p, RoleBinding.class, "", "get", "list", "create", "update", "delete");
     add(p, MtaStsPolicy.class, "", "list");
+    // the Ingress and Certificate of each policy a server serves, in the server's namespace:
+    // read by name, written, found by label for the sweep and deleted (SharedHostExposure,
+    // SharedHostSweep); the policies' workflow needs the same, so this grants nothing more
+    add(p, Ingress.class, "", "get", "list", "create", "update", "delete");
+    add(p, Certificate.class, "", "get", "list", "create", "update", "delete");
+    add(p, MtaStsPolicy.class, "", "get");
   }
 
   /**

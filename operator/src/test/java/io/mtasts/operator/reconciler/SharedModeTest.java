@@ -6,13 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.mtasts.operator.api.externaldns.DNSEndpoint;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
+import io.mtasts.operator.api.v1alpha1.DnsSpec;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerSpec;
 import io.mtasts.operator.api.v1alpha1.PolicyServerRef;
 import io.mtasts.operator.api.v1alpha1.ServerSpec;
+import io.mtasts.operator.localserver.LocalApiServer;
 import io.mtasts.operator.localserver.RolloutStandIn;
 import io.mtasts.operator.testing.Policies;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +148,29 @@ class SharedModeTest {
   }
 
   @Test
+  void theServerIsAskedOnlyForBytesAlreadyHandedOverInStatus() {
+    List<String> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cluster.probe.onFetch(plan -> {
+      MtaStsPolicy stored = cluster.get(plan.primary().getMetadata().getName());
+      var shared = stored.getStatus() == null ? null : stored.getStatus().getShared();
+      if (shared == null || !plan.policyId().equals(shared.getPolicyId())
+          || !plan.policyText().equals(shared.getPolicy())) {
+        early.add(plan.policyId() + " asked while status.shared held " + shared);
+      }
+    });
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    cluster.create(referencing(Policies.basic("example", "example.com"), null));
+    cluster.awaitPolicy("example", p -> handedOver(p, TESTING_POLICY));
+    cluster.edit("example", p -> p.getSpec().setMaxAge(86400L));
+    cluster.probe.serveAt("10.244.1.10", bytes(SHORTER_POLICY));
+    cluster.awaitPolicy("example", p -> advertises(p, SHORTER_POLICY));
+
+    assertThat(cluster.probe.asked()).isNotEmpty();
+    assertThat(early).isEmpty();
+  }
+
+  @Test
   void aChangeIsAdvertisedWithinSecondsOnceTheServerServesItAndNotBefore() {
     createServer(NS, null);
     serverEndpoints(NS, "10.244.1.10");
@@ -168,6 +194,74 @@ class SharedModeTest {
         .isLessThan(SharedServing.LONGEST_RECHECK.plusSeconds(2));
     assertThat(served.getStatus().getPolicyId())
         .isEqualTo(handed.getStatus().getShared().getPolicyId());
+  }
+
+  @Test
+  void externalDnsPublishesTheIdOnlyOnceTheSharedServerServesIt() throws Exception {
+    cluster.close();
+    cluster = new OperatorHarness()
+        .with("MTASTS_SERVER_IMAGE", "registry.example/mta-sts-operator:9.9.9");
+    cluster.installExternalDns();
+    cluster.start();
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    cluster.probe.serveAt("10.244.1.10", bytes(TESTING_POLICY));
+    MtaStsPolicy policy = referencing(Policies.basic("example", "example.com"), null);
+    policy.getSpec().setDns(new DnsSpec());
+    policy.getSpec().getDns().setExternalDns(true);
+    cluster.create(policy);
+    String id = cluster.awaitPolicy("example", p -> advertises(p, TESTING_POLICY))
+        .getStatus().getPolicyId();
+    DNSEndpoint published = cluster.awaitChild(DNSEndpoint.class, CHILD, x -> true);
+    assertThat(published.getSpec().getEndpoints().get(0).getTargets())
+        .containsExactly("v=STSv1; id=" + id);
+    assertThat(published.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(r -> assertThat(r.getName()).isEqualTo("example"));
+
+    cluster.edit("example", p -> p.getSpec().setMaxAge(86400L));
+    cluster.awaitPolicy("example", p -> handedOver(p, SHORTER_POLICY));
+    Thread.sleep(1500); // probes answered with the old bytes meanwhile
+    assertThat(cluster.child(DNSEndpoint.class, CHILD).getSpec().getEndpoints().get(0)
+        .getTargets()).containsExactly("v=STSv1; id=" + id);
+    cluster.probe.serveAt("10.244.1.10", bytes(SHORTER_POLICY));
+    String newId = cluster.awaitPolicy("example", p -> advertises(p, SHORTER_POLICY))
+        .getStatus().getPolicyId();
+    cluster.awaitChild(DNSEndpoint.class, CHILD, e -> e.getSpec().getEndpoints().get(0)
+        .getTargets().equals(List.of("v=STSv1; id=" + newId)));
+  }
+
+  @Test
+  void theServersCountsFollowManyPoliciesWithoutAStatusWriteForEachChange() {
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    awaitServer(s -> s.getStatus() != null);
+    cluster.api.clearRequests();
+    long start = System.nanoTime();
+    int policies = 20;
+    for (int i = 0; i < policies; i++) {
+      String domain = "d" + i + ".example";
+      cluster.probe.serve("mta-sts-p" + i, bytes("version: STSv1\r\nmode: testing\r\nmx: mail."
+          + domain + "\r\nmax_age: 604800\r\n"));
+      cluster.create(referencing(Policies.basic("p" + i, domain), null));
+    }
+    for (int i = 0; i < policies; i++) {
+      cluster.awaitPolicy("p" + i, p -> p.getStatus() != null
+          && p.getStatus().getPolicyId() != null);
+    }
+    MtaStsPolicyServer counted = awaitServer(s -> s.getStatus() != null
+        && Integer.valueOf(policies).equals(s.getStatus().getPoliciesServed()));
+    assertThat(counted.getStatus().getPoliciesReferencing()).isEqualTo(policies);
+    long recountsAllowed = Duration.ofNanos(System.nanoTime() - start).toMillis()
+        / io.mtasts.operator.reconciler.server.ServerRecount.MIN_INTERVAL.toMillis() + 3;
+
+    // each policy changed its shared state at least twice (handover, then advertised)
+    long serverStatusWrites = cluster.api.requests().stream()
+        .filter(LocalApiServer.ApiRequest::isWrite)
+        .filter(r -> r.path().contains("/mtastspolicyservers/shared/status"))
+        .count();
+    assertThat(serverStatusWrites).isPositive()
+        .isLessThanOrEqualTo(recountsAllowed)
+        .isLessThan(2L * policies);
   }
 
   @Test

@@ -18,6 +18,7 @@ public final class ProbeDouble implements ServedPolicyProbe {
   private final Map<String, byte[]> servedByChild = new ConcurrentHashMap<>();
   private final Map<String, byte[]> servedByAddress = new ConcurrentHashMap<>();
   private final List<ServingEndpoint> asked = new CopyOnWriteArrayList<>();
+  private volatile java.util.function.Consumer<PolicyPlan> onFetch = plan -> { };
 
   /** Every pod of {@code childName} serves {@code bytes}. */
   public void serve(String childName, byte[] bytes) {
@@ -29,6 +30,11 @@ public final class ProbeDouble implements ServedPolicyProbe {
     servedByAddress.put(address, bytes.clone());
   }
 
+  /** Runs {@code check} at every fetch, before it answers, with the plan it is asked for. */
+  public void onFetch(java.util.function.Consumer<PolicyPlan> check) {
+    onFetch = check;
+  }
+
   /** The endpoints asked so far, in order. */
   public List<ServingEndpoint> asked() {
     return List.copyOf(asked);
@@ -37,6 +43,7 @@ public final class ProbeDouble implements ServedPolicyProbe {
   @Override
   public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint) throws IOException {
     asked.add(endpoint);
+    onFetch.accept(plan);
     byte[] bytes = servedByAddress.get(endpoint.address());
     if (bytes == null) {
       bytes = servedByChild.get(plan.childName());

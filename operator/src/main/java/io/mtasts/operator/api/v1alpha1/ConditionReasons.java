@@ -120,6 +120,11 @@ public final class ConditionReasons {
    * Certificate is not requested yet (an ACME order for it could only wait).
    */
   public static final String WAITING_FOR_DNS = "WaitingForDns";
+  /**
+   * CertificateReady is False: spec.server.ref names a server that does not exist, so the
+   * policy host's Ingress and Certificate are not made.
+   */
+  public static final String SHARED_SERVER_ABSENT = "SharedServerNotFound";
 
   /** Ready is False: spec.server.ref names an MtaStsPolicyServer that does not exist. */
   public static final String SERVER_NOT_FOUND = "ServerNotFound";
