@@ -17,6 +17,20 @@
 #   KUBECONFIG=... bench/run.sh          against that cluster: a namespace mtasts-bench-* is
 #                                        created and deleted, the CRD is applied and kept
 #
+# Shared mode (a shared MtaStsPolicyServer; see docs/performance.md):
+#   BENCH_MODE=shared bench/run.sh       10,000 policies referencing one server, on the real API
+#                                        server of e2e/control-plane.sh (started and stopped here,
+#                                        with an audit log that counts the operator's writes); the
+#                                        operator and two `serve` processes run the production jar
+#                                        in JVMs of their own; wrk and nginx come from apt-get
+#   BENCH_MODE=shared BENCH_CRS=200 bench/run.sh       smaller
+#   BENCH_HANDOVER=bench                 no operator: the benchmark writes status.shared itself
+#                                        (the server side and the API server alone)
+#   BENCH_MODE=shared BENCH_USE_EXISTING=1 KUBECONFIG=... bench/run.sh
+#                                        against that cluster instead (writes are not counted)
+#   more: BENCH_CREATE_CONCURRENCY (16), BENCH_PROPAGATION_SAMPLES (50), BENCH_WRK_SECONDS (10),
+#   BENCH_WRK_CONNECTIONS (64), BENCH_JFR=1 (profiles in bench/target/shared-run)
+#
 # Exit status: 0 when every target was met, 1 when one was missed, 2 when the run failed.
 # The run stops by itself: each phase waits at most BENCH_PHASE_TIMEOUT seconds (default 180),
 # and the whole run is cut at BENCH_DEADLINE seconds (default 1200).
@@ -24,6 +38,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jar=bench/target/scale-benchmark.jar
+if [[ "${BENCH_MODE:-dedicated}" == shared ]]; then
+  exec bench/shared.sh
+fi
 if [[ "${BENCH_NO_BUILD:-}" != 1 || ! -f "$jar" ]]; then
   echo "building the operator and the benchmark (mvn -P bench -pl bench -am package) ..." >&2
   # shellcheck disable=SC2086  # MVN_ARGS is a word list

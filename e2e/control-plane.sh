@@ -19,6 +19,9 @@ readonly HERE
 KCM_CONTROLLERS=${E2E_KCM_CONTROLLERS:-*,-deployment-controller,-replicaset-controller}
 readonly READY_TIMEOUT="${E2E_READY_TIMEOUT:-180}"
 readonly SERVICE_CIDR="${E2E_SERVICE_CIDR:-10.0.0.0/24}"
+# More kube-apiserver flags, split on spaces (bench/run.sh turns on the audit log with them).
+read -r -a APISERVER_EXTRA_ARGS <<<"${E2E_APISERVER_EXTRA_ARGS:-}"
+readonly APISERVER_EXTRA_ARGS
 # Ports are drawn from below the kernel's usual ephemeral range (32768+), so that
 # outgoing connections of other programs do not take them between check and bind.
 readonly PORT_MIN=20000 PORT_SPAN=12000
@@ -302,7 +305,8 @@ boot() {
     --service-account-signing-key-file="$pki/sa.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --endpoint-reconciler-type=none \
-    --profiling=false
+    --profiling=false \
+    ${APISERVER_EXTRA_ARGS[@]+"${APISERVER_EXTRA_ARGS[@]}"}
   write_kubeconfig "$STATE_DIR/kubeconfig" "$api" mta-sts-e2e-admin \
     "$pki/admin.crt" "$pki/admin.key" "$pki/ca.crt"
   rc=0

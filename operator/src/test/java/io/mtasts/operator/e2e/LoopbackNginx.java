@@ -130,7 +130,7 @@ final class LoopbackNginx implements AutoCloseable {
    * Adds a free address of 198.18.0.0/15 to the loopback interface; skips (or fails under
    * MTASTS_REQUIRE_ALL=1) where that is not permitted.
    */
-  private static String addLoopbackAddress() throws IOException {
+  static String addLoopbackAddress() throws IOException {
     for (int attempt = 0; attempt < 5; attempt++) {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       String address = "198." + (18 + random.nextInt(2)) + "." + random.nextInt(256) + "."
@@ -147,7 +147,7 @@ final class LoopbackNginx implements AutoCloseable {
     throw new IllegalStateException("no free address in 198.18.0.0/15 after 5 attempts");
   }
 
-  private static void removeLoopbackAddress(String address) {
+  static void removeLoopbackAddress(String address) {
     ip("addr", "del", address + "/32", "dev", "lo");
   }
 

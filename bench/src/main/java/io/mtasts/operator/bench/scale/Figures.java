@@ -19,6 +19,14 @@ final class Figures {
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
+  /** Fixes the order of keys in the RESULT line; each says n/a until it is set. */
+  Figures reserve(String... keys) {
+    for (String k : keys) {
+      result.putIfAbsent(k, "n/a");
+    }
+    return this;
+  }
+
   /** A figure with an upper bound: the verdict says whether it was met. */
   Figures atMost(String key, String figure, double value, double limit, String unit) {
     String v = format(value);

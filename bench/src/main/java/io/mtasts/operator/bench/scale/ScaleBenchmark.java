@@ -34,7 +34,7 @@ public final class ScaleBenchmark {
           "inprocess".equals(env.getOrDefault("BENCH_APISERVER", "process")));
     }
 
-    private static int intOf(Map<String, String> env, String key, int fallback, int min) {
+    static int intOf(Map<String, String> env, String key, int fallback, int min) {
       String v = env.get(key);
       if (v == null || v.isBlank()) {
         return fallback;
