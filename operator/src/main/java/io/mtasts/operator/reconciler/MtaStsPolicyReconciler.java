@@ -560,13 +560,6 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     if (refused.isPresent()) {
       return Outcome.after(refused.get());
     }
-    // a shared server's policy host: Ingress and Certificate in the server's namespace
-    Optional<SharedHostExposure.Step> sharedHost =
-        sharedHosts.expose(plan, context.getClient(), crds, report);
-    if (sharedHost.flatMap(SharedHostExposure.Step::refused).isPresent()) {
-      return Outcome.after(sharedHost.get().refused().get());
-    }
-
     Optional<NotServed> waiting = servedWaiting(result);
     if (waiting.isEmpty() && !plan.policyId().equals(report.status().getPolicyId())) {
       LOG.info("{}: policy {} is served; advertising its id (was {})", name,
@@ -585,20 +578,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         v.message(), report));
     // the Certificate informer exists only once cert-manager is installed
     boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
-    Optional<TlsSecretFinding> secret = plan.usesExistingSecret() && sharedHost.isEmpty()
+    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
         ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
         : Optional.empty();
-    if (sharedHost.isEmpty()) {
-      report.certificate(plan, certManager,
-          certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(),
-          secret);
-    }
+    report.certificate(plan, certManager,
+        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
     Optional<Duration> verifyAgain = verify(policy, plan, context, report);
     report.ready(plan);
     return (waiting.isEmpty() ? Outcome.DONE : Outcome.after(settings.rolloutRecheck()))
         .sooner(verifyAgain)
-        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())))
-        .sooner(sharedHost.flatMap(SharedHostExposure.Step::recheck));
+        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
   }
 
   /**
@@ -709,23 +698,28 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
    */
   private Outcome decideShared(MtaStsPolicy policy, PolicyPlan plan,
       Context<MtaStsPolicy> context, StatusAggregator report) {
-    Optional<Duration> again = shared.serve(policy, plan, context, report);
+    // the policy host (Ingress, Certificate) in the server's namespace; it reports
+    // CertificateReady
+    Optional<SharedHostExposure.Step> host =
+        sharedHosts.expose(plan, context.getClient(), crds, report);
+    if (host.flatMap(SharedHostExposure.Step::refused).isPresent()) {
+      return Outcome.after(host.get().refused().get());
+    }
+    boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
+    // as for a policy of its own: a sender reaches the bytes only through a valid certificate
+    Optional<Duration> again = shared.serve(policy, plan, context, report,
+        () -> ServedCertificate.waiting(plan, certManager, certManager
+            ? SharedHostExposure.certificateOf(plan, context.getClient()) : Optional.empty()));
     if (again.isEmpty()) {
       SharedDnsEndpoint.publish(policy, plan, report.status().getPolicyId(), crds,
           context.getClient());
     }
     MxGuard.verdict(context).ifPresent(v -> MxCoverageStatus.guard(v.held(), v.reason(),
         v.message(), report));
-    boolean certManager = plan.issuer().isPresent() && crds.isInstalled(CrdPresence.CERTIFICATES);
-    Optional<TlsSecretFinding> secret = plan.usesExistingSecret()
-        ? Optional.of(ExistingTlsSecret.inspect(context.getClient(), plan, clock.instant()))
-        : Optional.empty();
-    report.certificate(plan, certManager,
-        certManager ? context.getSecondaryResource(Certificate.class) : Optional.empty(), secret);
     Optional<Duration> verifyAgain = verify(policy, plan, context, report);
     report.ready(plan);
     return new Outcome(again).sooner(verifyAgain)
-        .sooner(secret.flatMap(s -> ExistingTlsSecret.lookAgain(s, clock.instant())));
+        .sooner(host.flatMap(SharedHostExposure.Step::recheck));
   }
 
   private Duration verificationInterval(MtaStsPolicy policy) {

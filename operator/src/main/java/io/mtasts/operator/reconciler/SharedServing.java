@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +51,7 @@ final class SharedServing {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedServing.class);
   private static final List<Class<? extends HasMetadata>> OWN_SERVER =
-      List.of(Deployment.class, Service.class, ConfigMap.class);
+      List.of(Deployment.class, Service.class, ConfigMap.class, Ingress.class, Certificate.class);
 
   private final EndpointProbe probe;
   private volatile ServerRecount recount = new ServerRecount();
@@ -92,7 +95,7 @@ final class SharedServing {
    * advertised id once served); returns when to look again, empty once served.
    */
   Optional<Duration> serve(MtaStsPolicy policy, PolicyPlan plan, Context<MtaStsPolicy> context,
-      StatusAggregator report) {
+      StatusAggregator report, Supplier<Optional<NotServed>> certificate) {
     SharedServerName server = plan.sharedServer().orElseThrow();
     ResourceID id = ResourceID.fromResource(policy);
     SharedPolicy wanted = handover(plan);
@@ -108,6 +111,9 @@ final class SharedServing {
       return Optional.of(FIRST_RECHECK);
     }
     Optional<NotServed> waiting = probe(plan, server, context);
+    if (waiting.isEmpty()) {
+      waiting = certificate.get();
+    }
     if (waiting.isEmpty()) {
       waiting = MxGuard.hold(policy, plan, context).map(held -> new NotServed(
           MxGuard.verdict(context).map(MxGuard.Verdict::reason)
@@ -178,7 +184,13 @@ final class SharedServing {
   private static void removeOwnServer(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     String uid = policy.getMetadata().getUid();
     for (Class<? extends HasMetadata> kind : OWN_SERVER) {
-      Optional<? extends HasMetadata> child = context.getSecondaryResource(kind);
+      Optional<? extends HasMetadata> child;
+      try {
+        child = context.getSecondaryResource(kind);
+      } catch (RuntimeException e) {
+        // no informer for the kind: cert-manager is not installed, so there is none to delete
+        continue;
+      }
       if (child.isPresent() && ConflictCheck.isOwnedBy(child.get(), uid)
           && Objects.equals(child.get().getMetadata().getNamespace(),
               policy.getMetadata().getNamespace())) {

@@ -53,8 +53,10 @@ class SharedHostTest {
   }
 
   private void createServer() {
-    cluster.client.resource(new MtaStsPolicyServer(HOSTING, "shared",
-        new MtaStsPolicyServerSpec())).create();
+    MtaStsPolicyServerSpec spec = new MtaStsPolicyServerSpec();
+    // the policies of these tests live in other namespaces than the server
+    spec.setPolicyNamespaces(java.util.List.of("*"));
+    cluster.client.resource(new MtaStsPolicyServer(HOSTING, "shared", spec)).create();
   }
 
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T inHosting(Class<T> kind,
