@@ -215,15 +215,21 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     MtaStsPolicyStatus stored = policy.getStatus();
     Retired retired = new Retired();
-    Outcome outcome = updateStatus(policy, context, report -> {
-      Outcome decided = decide(policy, context, report);
-      report.status().setObservedGeneration(generationOf(policy));
-      metrics.served(ResourceID.fromResource(policy),
-          policy.getSpec() == null ? null : policy.getSpec().getDomain(),
-          report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
-      recordRetirement(stored, report, false, 0, retired);
-      return decided;
-    });
+    Outcome outcome;
+    try {
+      outcome = updateStatus(policy, context, report -> {
+        Outcome decided = decide(policy, context, report);
+        report.status().setObservedGeneration(generationOf(policy));
+        metrics.served(ResourceID.fromResource(policy),
+            policy.getSpec() == null ? null : policy.getSpec().getDomain(),
+            report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
+        recordRetirement(stored, report, false, 0, retired);
+        return decided;
+      });
+    } catch (PolicyGone gone) {
+      LOG.debug("{}", gone.getMessage());
+      return UpdateControl.noUpdate();
+    }
     if (retired.protects && !RetirementLabel.present(policy)) {
       RetirementLabel.set(policy, context.getClient());
     }
@@ -308,12 +314,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     boolean announce = (before == null || before.getStartedAt() == null)
         && !startRecorded(policy, context);
     Retired retired = new Retired();
-    Outcome outcome = updateStatus(policy, context, report -> {
-      Outcome decided = decide(retiring, context, report);
-      report.status().setObservedGeneration(generationOf(policy));
-      recordRetirement(stored, report, true, pending, retired);
-      return decided;
-    });
+    Outcome outcome;
+    try {
+      outcome = updateStatus(policy, context, report -> {
+        Outcome decided = decide(retiring, context, report);
+        report.status().setObservedGeneration(generationOf(policy));
+        recordRetirement(stored, report, true, pending, retired);
+        return decided;
+      });
+    } catch (PolicyGone gone) {
+      LOG.debug("{}", gone.getMessage());
+      return DeleteControl.noFinalizerRemoval();
+    }
     if (announce) {
       LOG.info("{}: deleted; retiring: mode none is rolled out and held", name);
       events.record(policy, "Normal", ConditionReasons.RETIREMENT_STARTED,
@@ -362,7 +374,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     T result = change.apply(new StatusAggregator(status, conditions));
     status.setConditions(conditions.toList());
     if (!status.equals(before)) {
-      MtaStsPolicy written = writeStatus(policy, status, context);
+      MtaStsPolicy written;
+      try {
+        written = writeStatus(policy, status, context);
+      } catch (RuntimeException e) {
+        throw PolicyGone.orItself(e, policy, context.getClient());
+      }
       if (status.getRollout() != null && (written.getStatus() == null
           || written.getStatus().getRollout() == null)) {
         // without status.rollout every reconcile would allocate another id and never roll out
@@ -641,10 +658,14 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   @Override
   public ErrorStatusUpdateControl<MtaStsPolicy> updateErrorStatus(
       MtaStsPolicy policy, Context<MtaStsPolicy> context, Exception e) {
-    updateStatus(policy, context, report -> {
-      report.reconcileError(rootMessage(e));
-      return null;
-    });
+    try {
+      updateStatus(policy, context, report -> {
+        report.reconcileError(rootMessage(e));
+        return null;
+      });
+    } catch (PolicyGone gone) {
+      LOG.debug("{}", gone.getMessage());
+    }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stands in for the in-cluster GET of one pod: serves whatever bytes a test says the pods of a
@@ -18,6 +19,7 @@ public final class ProbeDouble implements ServedPolicyProbe {
   private final Map<String, byte[]> servedByChild = new ConcurrentHashMap<>();
   private final Map<String, byte[]> servedByAddress = new ConcurrentHashMap<>();
   private final List<ServingEndpoint> asked = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Runnable> beforeNextFetch = new AtomicReference<>();
 
   /** Every pod of {@code childName} serves {@code bytes}. */
   public void serve(String childName, byte[] bytes) {
@@ -29,6 +31,14 @@ public final class ProbeDouble implements ServedPolicyProbe {
     servedByAddress.put(address, bytes.clone());
   }
 
+  /**
+   * Runs {@code action} on the reconciling thread when the next fetch starts, once: something
+   * that happens in the middle of a reconcile.
+   */
+  public void beforeNextFetch(Runnable action) {
+    beforeNextFetch.set(action);
+  }
+
   /** The endpoints asked so far, in order. */
   public List<ServingEndpoint> asked() {
     return List.copyOf(asked);
@@ -37,6 +47,10 @@ public final class ProbeDouble implements ServedPolicyProbe {
   @Override
   public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint) throws IOException {
     asked.add(endpoint);
+    Runnable action = beforeNextFetch.getAndSet(null);
+    if (action != null) {
+      action.run();
+    }
     byte[] bytes = servedByAddress.get(endpoint.address());
     if (bytes == null) {
       bytes = servedByChild.get(plan.childName());
