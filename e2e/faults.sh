@@ -115,13 +115,16 @@ suite="mvn -B -o -Pe2e verify -pl operator -am -Dtest=NoUnitTestsInTheFaultRun \
 rm -f operator/target/failsafe-reports/failsafe-summary.xml
 rc=0
 # etcd's history is compacted every few seconds (5 minutes by default), so that a watch
-# resumed after a pause finds its resourceVersion gone
-MTASTS_E2E_CLUSTER=local E2E_APISERVER_FLAGS="--etcd-compaction-interval=${compaction}s" \
+# resumed after a pause finds its resourceVersion gone; 30 seats in all (600 by default), so
+# that the throttled priority level of one share gets one seat (the administrator the driver
+# and the observer use is exempt)
+MTASTS_E2E_CLUSTER=local E2E_APISERVER_FLAGS="--etcd-compaction-interval=${compaction}s \
+--max-requests-inflight=20 --max-mutating-requests-inflight=10" \
   timeout -k 30 "$limit" \
   "$HERE/control-plane.sh" run -- bash -c "$suite" >"$LOG_DIR/run.log" 2>&1 || rc=$?
 stop_leftovers
 
-grep -E '^(SEED|VIOLATION|slow:|faults ended|observer:|fault:|skipped:|watch-expiry:|apf-throttle:)' \
+grep -E '^(SEED|VIOLATION|slow:|faults ended|observer:|fault:|skipped:|watch-expiry:|apf-throttle:|operator logs:)' \
   "$LOG_DIR/run.log" || true
 result=$(grep -h '^RESULT ' "$LOG_DIR/result.txt" 2>/dev/null | tail -1 || true)
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

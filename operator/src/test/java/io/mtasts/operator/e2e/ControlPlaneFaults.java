@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  */
 final class ControlPlaneFaults {
 
-  /** A priority level of one nominal seat share that rejects instead of queueing. */
+  /**
+   * A priority level of one nominal seat share that rejects instead of queueing: one seat of
+   * the 30 that faults.sh gives the API server (--max-requests-inflight=20,
+   * --max-mutating-requests-inflight=10).
+   */
   static final String THROTTLE = "mta-sts-faults-throttle";
   private static final String OPERATOR_USER = "mta-sts-e2e-operator";
   private static final Pattern REJECTED = Pattern.compile(
@@ -115,7 +119,7 @@ final class ControlPlaneFaults {
    * reported as a violation.
    */
   void watchExpiry(int times, Duration compaction) throws Exception {
-    long goneBefore = operatorLogCount(HTTP_GONE);
+    long goneBefore = operatorLogCount(logs, HTTP_GONE);
     try (Changes changes = new Changes()) {
       for (int i = 0; i < times; i++) {
         Thread.sleep(1000 + random.nextInt(3000));
@@ -131,7 +135,7 @@ final class ControlPlaneFaults {
         Thread.sleep(5000 + random.nextInt(5000));
       }
     }
-    long gone = operatorLogCount(HTTP_GONE) - goneBefore;
+    long gone = operatorLogCount(logs, HTTP_GONE) - goneBefore;
     System.out.println("watch-expiry: the operator's informers restarted " + gone
         + " watches after 410 Gone and listed again");
     if (gone == 0) {
@@ -153,6 +157,7 @@ final class ControlPlaneFaults {
     List<HasMetadata> config = cluster.admin.load(new ByteArrayInputStream(
         apf().getBytes(StandardCharsets.UTF_8))).items();
     config.forEach(o -> cluster.admin.resource(o).forceConflicts().serverSideApply());
+    double count;
     try (Changes changes = new Changes()) {
       long half = length.toMillis() / 2;
       Thread.sleep(random.nextLong(half / 2, half + 1));
@@ -165,10 +170,11 @@ final class ControlPlaneFaults {
         Thread.sleep(200);
       }
     } finally {
+      // read while the priority level exists: the API server drops its series with it
+      count = rejected() - before;
       config.forEach(o -> cluster.admin.resource(o).delete());
     }
     observer.controlPlaneFault();
-    double count = rejected() - before;
     System.out.printf(java.util.Locale.ROOT, "apf-throttle: the API server rejected %.0f"
         + " requests of the operator (429) in %d s%n", count, length.toSeconds());
     if (count <= 0) {
@@ -256,8 +262,8 @@ final class ControlPlaneFaults {
     return sum;
   }
 
-  /** Lines containing {@code text} in all operator logs of this run. */
-  long operatorLogCount(String text) throws IOException {
+  /** Lines containing {@code text} in all operator logs of this run, in {@code logs}. */
+  static long operatorLogCount(Path logs, String text) throws IOException {
     long n = 0;
     try (Stream<Path> files = Files.list(logs)) {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("operator-"))

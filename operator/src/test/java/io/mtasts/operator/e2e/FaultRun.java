@@ -110,6 +110,8 @@ class FaultRun {
       meddler.join(30_000);
       observer.faultsEnded();
       String failure = observer.awaitConvergence(bound, policyNames());
+      System.out.println("operator logs: " + ControlPlaneFaults.operatorLogCount(logs,
+          "Uncaught error during event processing") + " reconciles ended in an uncaught error");
       operator.sampleHeap();
       String result = String.format(java.util.Locale.ROOT,
           "RESULT scenarios=%d kills=%d premature_ids=%d lost_children=%d"
