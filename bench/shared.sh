@@ -59,7 +59,7 @@ rules:
   - level: None
 POLICY
   export BENCH_AUDIT_LOG=$audit_dir/audit.log
-  export E2E_APISERVER_EXTRA_ARGS="--audit-policy-file=$audit_dir/policy.yaml --audit-log-path=$BENCH_AUDIT_LOG --audit-log-maxsize=0"
+  export E2E_APISERVER_FLAGS="--audit-policy-file=$audit_dir/policy.yaml --audit-log-path=$BENCH_AUDIT_LOG --audit-log-maxsize=0"
   timeout --kill-after=30 "${BENCH_DEADLINE:-3600}" \
     e2e/control-plane.sh run -- "${bench[@]}" || status=$?
 fi

@@ -19,12 +19,13 @@ readonly HERE
 KCM_CONTROLLERS=${E2E_KCM_CONTROLLERS:-*,-deployment-controller,-replicaset-controller}
 readonly READY_TIMEOUT="${E2E_READY_TIMEOUT:-180}"
 readonly SERVICE_CIDR="${E2E_SERVICE_CIDR:-10.0.0.0/24}"
-# More kube-apiserver flags, split on spaces (bench/run.sh turns on the audit log with them).
-read -r -a APISERVER_EXTRA_ARGS <<<"${E2E_APISERVER_EXTRA_ARGS:-}"
-readonly APISERVER_EXTRA_ARGS
 # Ports are drawn from below the kernel's usual ephemeral range (32768+), so that
 # outgoing connections of other programs do not take them between check and bind.
 readonly PORT_MIN=20000 PORT_SPAN=12000
+# More kube-apiserver flags, split at blanks (e2e/faults.sh shortens the compaction interval,
+# bench/run.sh turns on the audit log).
+read -r -a APISERVER_EXTRA_FLAGS <<<"${E2E_APISERVER_FLAGS:-}"
+readonly APISERVER_EXTRA_FLAGS
 
 STATE_DIR=""
 OWN_STATE_DIR=0
@@ -94,13 +95,18 @@ extendedKeyUsage=clientAuth"
     issue controller-manager "/CN=system:kube-controller-manager" \
       "keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
+    # a user of its own, outside system:masters, so that RBAC and API Priority and Fairness
+    # apply to an operator run with it (e2e/faults.sh throttles it)
+    issue operator "/CN=mta-sts-e2e-operator" \
+      "keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
     openssl genrsa -out sa.key 2048
     openssl rsa -in sa.key -pubout -out sa.pub
   ) >"$1/logs/openssl.log" 2>&1 || true
   # Checked file by file: errexit does not apply inside a subshell whose status is tested.
   local f
   for f in ca.crt ca.key apiserver.crt apiserver.key admin.crt admin.key \
-    controller-manager.crt controller-manager.key sa.key sa.pub; do
+    controller-manager.crt controller-manager.key operator.crt operator.key sa.key sa.pub; do
     [ -s "$d/$f" ] || die "making certificates with openssl failed: no $f (log: $1/logs/openssl.log)"
   done
 }
@@ -150,6 +156,8 @@ launch() {
   fi
   pid=$!
   printf '%s %s\n' "$pid" "$bin" >"$STATE_DIR/$name.pid"
+  # the same command line starts it again after `stop-component` (see cmd_start_component)
+  printf '%q ' "$bin" "$@" >"$STATE_DIR/$name.cmd"
   # Until the forked shell (or setsid) has exec'd the binary, the PID shows another
   # program; wait for the exec so that later identity checks are meaningful.
   local tries=0
@@ -282,6 +290,7 @@ boot() {
     --initial-cluster="e2e=http://127.0.0.1:$etcd_peer" \
     --unsafe-no-fsync \
     --log-level=warn
+  printf '%s\n' "$etcd_client" >"$STATE_DIR/etcd.port"
   wait_for etcd "etcd healthy on 127.0.0.1:$etcd_client" etcd_healthy "$etcd_client" || rc=$?
   case $rc in
     0) ;;
@@ -306,9 +315,11 @@ boot() {
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --endpoint-reconciler-type=none \
     --profiling=false \
-    ${APISERVER_EXTRA_ARGS[@]+"${APISERVER_EXTRA_ARGS[@]}"}
+    ${APISERVER_EXTRA_FLAGS[@]+"${APISERVER_EXTRA_FLAGS[@]}"}
   write_kubeconfig "$STATE_DIR/kubeconfig" "$api" mta-sts-e2e-admin \
     "$pki/admin.crt" "$pki/admin.key" "$pki/ca.crt"
+  write_kubeconfig "$STATE_DIR/operator.kubeconfig" "$api" mta-sts-e2e-operator \
+    "$pki/operator.crt" "$pki/operator.key" "$pki/ca.crt"
   rc=0
   wait_for kube-apiserver "kube-apiserver ready on https://127.0.0.1:$api" apiserver_ready || rc=$?
   case $rc in
@@ -404,6 +415,9 @@ write_env_file() {
     printf 'export MTASTS_E2E_BIN_DIR=%q\n' "$K8S_BIN_DIR"
     printf 'export MTASTS_E2E_KUBECTL=%q\n' "$K8S_BIN_DIR/kubectl"
     printf 'export MTASTS_E2E_GATEWAY_API=%q\n' "$GATEWAY_API_VERSION"
+    printf 'export MTASTS_E2E_STATE_DIR=%q\n' "$STATE_DIR"
+    # the user mta-sts-e2e-operator, which has no rights until a test binds a role to it
+    printf 'export MTASTS_E2E_OPERATOR_KUBECONFIG=%q\n' "$STATE_DIR/operator.kubeconfig"
   } >"$STATE_DIR/env"
 }
 
@@ -413,7 +427,8 @@ clear_state() { # [--keep-logs]
   local entry
   [ -d "$STATE_DIR" ] || return 0
   for entry in etcd-data pki apiserver-certs kubeconfig controller-manager.kubeconfig env \
-    apiserver.port etcd.pid kube-apiserver.pid kube-controller-manager.pid; do
+    apiserver.port etcd.pid kube-apiserver.pid kube-controller-manager.pid \
+    operator.kubeconfig etcd.port etcd.cmd kube-apiserver.cmd kube-controller-manager.cmd; do
     rm -rf "${STATE_DIR:?}/$entry"
   done
   if [ "${1:-}" != --keep-logs ]; then
@@ -515,6 +530,54 @@ cmd_run() {
   exit "$rc"
 }
 
+# The control plane a `run` or `start` left running: the one whose environment this process
+# has (MTASTS_E2E_STATE_DIR, exported by `run`), else the one `start` keeps.
+running_state_dir() {
+  STATE_DIR=${MTASTS_E2E_STATE_DIR:-$(default_state_dir)}
+  [ -f "$STATE_DIR/env" ] || die "no control plane runs from $STATE_DIR"
+}
+
+component_name() {
+  case ${1:-} in
+    etcd | kube-apiserver) ;;
+    *) die "usage: $0 stop-component|start-component etcd|kube-apiserver (got '${1:-}')" ;;
+  esac
+}
+
+# Stops one component (SIGTERM, SIGKILL after 10 s) and leaves the rest running; used to
+# test how clients live through an outage. The state stays, so start-component resumes it.
+cmd_stop_component() {
+  component_name "${1:-}"
+  running_state_dir
+  recorded_alive "$1" || die "$1 does not run from $STATE_DIR"
+  stop_one "$1"
+  say "$1 stopped"
+}
+
+# Starts a component stopped by stop-component again, with its earlier command line (same
+# ports and data), and waits until it serves. The whole control plane's `stop`, or the end
+# of `run`, stops it like the others.
+cmd_start_component() {
+  local name=${1:-} rc=0 cmd
+  component_name "$name"
+  running_state_dir
+  recorded_alive "$name" && die "$name already runs from $STATE_DIR"
+  [ -r "$STATE_DIR/$name.cmd" ] || die "no command line of $name recorded in $STATE_DIR"
+  bin_dirs
+  cmd=$(<"$STATE_DIR/$name.cmd")
+  # the log of the earlier process stays next to the new one
+  [ -f "$STATE_DIR/logs/$name.log" ] &&
+    mv "$STATE_DIR/logs/$name.log" "$STATE_DIR/logs/$name.stopped-$(date +%s).log"
+  START_SECONDS=$SECONDS
+  DETACH=1
+  eval "launch \"\$name\" $cmd"
+  case $name in
+    etcd) wait_for etcd "etcd healthy again" etcd_healthy "$(<"$STATE_DIR/etcd.port")" || rc=$? ;;
+    kube-apiserver) wait_for kube-apiserver "kube-apiserver ready again" apiserver_ready || rc=$? ;;
+  esac
+  [ "$rc" = 0 ] || die "$name did not come back (rc $rc; log: $STATE_DIR/logs/$name.log)"
+}
+
 usage() {
   cat <<USAGE
 usage: $0 COMMAND
@@ -524,6 +587,11 @@ usage: $0 COMMAND
   stop             stop the control plane that 'start' left running
   run -- CMD...    start a private control plane, run CMD with KUBECONFIG set, stop it;
                    exits with CMD's status
+  stop-component etcd|kube-apiserver
+                   stop one component of the running control plane (the one of
+                   \$MTASTS_E2E_STATE_DIR, which 'run' exports, else the one 'start' left)
+  start-component etcd|kube-apiserver
+                   start it again on the same ports and data, and wait until it serves
   build            build the binaries into $CACHE_DIR/bin unless already cached
   versions         print the versions and where the binaries are
   clean            remove the Go module and build caches (several GB), keep the binaries
@@ -539,6 +607,8 @@ main() {
     env) cmd_env ;;
     stop) cmd_stop ;;
     run) cmd_run "$@" ;;
+    stop-component) cmd_stop_component "$@" ;;
+    start-component) cmd_start_component "$@" ;;
     build | versions | clean) exec "$HERE/build-control-plane.sh" "$cmd" "$@" ;;
     -h | --help | help) usage ;;
     *) die "unknown command '$cmd' (see $0 --help)" ;;

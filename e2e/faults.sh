@@ -2,20 +2,30 @@
 # Runs the fault scenarios against a real control plane on 127.0.0.1 (e2e/control-plane.sh):
 # the operator's production jar (`run`) as a separate JVM, killed with SIGKILL at random
 # moments while policies are created, changed, rolled out and retired, another client editing
-# and deleting its children, and an object of another owner at a child's name. An observer
-# outside the operator checks the invariants. Ends with one line:
+# and deleting its children, and an object of another owner at a child's name; then, while
+# the changes go on, the kube-apiserver stopped and started again, etcd stopped, the
+# operator's watches resumed from a compacted history (410 Gone), and its requests throttled
+# by API Priority and Fairness (429). An observer outside the operator checks the
+# invariants. Ends with one line:
 #
 #   RESULT scenarios=N kills=K premature_ids=0 lost_children=0 duplicate_children=0 orphans=0
 #          stuck=0 converge_p50_s=... converge_p99_s=... max_heap_mib=...
 #
 # and exits non-zero, naming the scenarios and the seed, when an invariant broke.
 #
-#   e2e/faults.sh [--kills K] [--seed S] [--policies P] [--timeout SECONDS]
+#   e2e/faults.sh [--kills K] [--seed S] [--policies P] [--restarts N] [--etcd-down S]
+#                 [--throttle S] [--compaction S] [--timeout SECONDS]
 #
 #   --kills K        SIGKILLs of the operator (default 10; the full run uses 100)
 #   --seed S         random seed (default: from the clock); printed, so a run can be repeated
 #   --policies P     policies changed at random (default 4)
-#   --timeout S      the whole run is stopped after S seconds (default 300 + 20 per kill)
+#   --restarts N     kube-apiserver restarts, and as many watch expiries (default 2; 0: none)
+#   --etcd-down S    etcd stopped for S seconds (default 30; 0: not stopped)
+#   --throttle S     the operator throttled by API Priority and Fairness for S seconds
+#                    (default 60; 0: not throttled)
+#   --compaction S   kube-apiserver's --etcd-compaction-interval (default 10)
+#   --timeout S      the whole run is stopped after S seconds (default 300 + 20 per kill,
+#                    plus the control plane faults' time)
 #
 # Builds the jar first when operator/target/mta-sts-operator.jar is missing. Logs (one per
 # operator process, and the Maven output) stay in a temporary directory, printed at the end.
@@ -34,31 +44,45 @@ die() {
 kills=10
 seed=""
 policies=4
+restarts=2
+etcd_down=30
+throttle=60
+compaction=10
 limit=""
 while [ "$#" -gt 0 ]; do
   case $1 in
     --kills) kills=${2:?--kills needs a number}; shift ;;
     --seed) seed=${2:?--seed needs a number}; shift ;;
     --policies) policies=${2:?--policies needs a number}; shift ;;
+    --restarts) restarts=${2:?--restarts needs a number}; shift ;;
+    --etcd-down) etcd_down=${2:?--etcd-down needs seconds}; shift ;;
+    --throttle) throttle=${2:?--throttle needs seconds}; shift ;;
+    --compaction) compaction=${2:?--compaction needs seconds}; shift ;;
     --timeout) limit=${2:?--timeout needs seconds}; shift ;;
-    -h | --help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,32s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see $0 --help)" ;;
   esac
   shift
 done
-for v in kills policies; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die "--$v must be a whole number, got '${!v}'"
+for v in kills policies restarts etcd_down throttle compaction; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v//_/-} must be a whole number, got '${!v}'"
 done
 [ "$policies" -ge 1 ] || die "--policies must be at least 1"
+[ "$compaction" -ge 1 ] || die "--compaction must be at least 1 second"
 [ -z "$seed" ] && seed=$(( (RANDOM << 30) | (RANDOM << 15) | RANDOM ))
 [[ $seed =~ ^-?[0-9]+$ ]] || die "--seed must be a whole number, got '$seed'"
-[ -z "$limit" ] && limit=$((300 + 20 * kills))
+# an apiserver restart takes up to a minute on a loaded machine, a watch expiry two more
+# compaction intervals
+[ -z "$limit" ] && limit=$((300 + 20 * kills + restarts * (180 + 2 * compaction) \
+  + (etcd_down > 0 ? etcd_down + 120 : 0) + (throttle > 0 ? throttle + 120 : 0)))
 [[ $limit =~ ^[0-9]+$ ]] || die "--timeout must be seconds, got '$limit'"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) not found on PATH"
 
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mta-sts-faults.XXXXXX")
 readonly LOG_DIR
-echo "$PROG: seed $seed, $kills kills, $policies policies, at most ${limit}s; logs in $LOG_DIR"
+echo "$PROG: seed $seed, $kills kills, $policies policies, $restarts apiserver restarts and" \
+  "watch expiries, etcd down ${etcd_down}s, throttled ${throttle}s, at most ${limit}s;" \
+  "logs in $LOG_DIR"
 
 # The operator JVMs are children of the test JVM; should that one be killed (timeout), its
 # last operator is stopped here by the PID it recorded, after checking it is still that jar.
@@ -83,22 +107,33 @@ fi
 # The run is the test class FaultRun of the e2e test sources, by failsafe; no unit tests run.
 suite="mvn -B -o -Pe2e verify -pl operator -am -Dtest=NoUnitTestsInTheFaultRun \
 -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FaultRun -Dfaults.seed=$seed \
--Dfaults.kills=$kills -Dfaults.policies=$policies -Dfaults.logDir=$LOG_DIR"
+-Dfaults.kills=$kills -Dfaults.policies=$policies -Dfaults.logDir=$LOG_DIR \
+-Dfaults.restarts=$restarts -Dfaults.etcdDownSeconds=$etcd_down \
+-Dfaults.throttleSeconds=$throttle -Dfaults.compactionSeconds=$compaction"
 
 # failsafe merges a new result into an existing summary: a failed earlier run would fail this one
 rm -f operator/target/failsafe-reports/failsafe-summary.xml
 rc=0
-MTASTS_E2E_CLUSTER=local timeout -k 30 "$limit" \
+# etcd's history is compacted every few seconds (5 minutes by default), so that a watch
+# resumed after a pause finds its resourceVersion gone; 30 seats in all (600 by default), so
+# that the throttled priority level of one share gets one seat (the administrator the driver
+# and the observer use is exempt)
+MTASTS_E2E_CLUSTER=local E2E_APISERVER_FLAGS="--etcd-compaction-interval=${compaction}s \
+--max-requests-inflight=20 --max-mutating-requests-inflight=10" \
+  timeout -k 30 "$limit" \
   "$HERE/control-plane.sh" run -- bash -c "$suite" >"$LOG_DIR/run.log" 2>&1 || rc=$?
 stop_leftovers
 
-grep -E '^(SEED|VIOLATION|slow:|faults ended|observer:)' "$LOG_DIR/run.log" || true
+grep -E '^(SEED|VIOLATION|slow:|faults ended|observer:|fault:|skipped:|watch-expiry:|apf-throttle:|operator logs:)' \
+  "$LOG_DIR/run.log" || true
 result=$(grep -h '^RESULT ' "$LOG_DIR/result.txt" 2>/dev/null | tail -1 || true)
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
   echo "$PROG: the run did not finish within ${limit}s (seed $seed; log: $LOG_DIR/run.log)" >&2
 elif [ "$rc" != 0 ]; then
   echo "$PROG: an invariant broke or the run failed: scenarios sigkill, meddling-client," \
-    "foreign-object; seed $seed (rerun: $0 --kills $kills --policies $policies --seed $seed;" \
+    "foreign-object, apiserver-restart, etcd-outage, watch-expiry, apf-throttle (as" \
+    "enabled); seed $seed (rerun: $0 --kills $kills --policies $policies --restarts $restarts" \
+    "--etcd-down $etcd_down --throttle $throttle --compaction $compaction --seed $seed;" \
     "log: $LOG_DIR/run.log)" >&2
 fi
 if [ -n "$result" ]; then

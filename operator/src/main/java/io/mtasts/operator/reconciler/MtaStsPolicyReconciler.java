@@ -254,6 +254,9 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       LOG.debug("{}/{}: deleted during the reconcile; retirement takes over",
           policy.getMetadata().getNamespace(), policy.getMetadata().getName());
       return UpdateControl.noUpdate();
+    } catch (PolicyGone gone) {
+      LOG.debug("{}", gone.getMessage());
+      return UpdateControl.noUpdate();
     }
     if (retired.protects && !RetirementLabel.present(policy)) {
       RetirementLabel.set(policy, context.getClient());
@@ -339,12 +342,18 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     boolean announce = (before == null || before.getStartedAt() == null)
         && !startRecorded(policy, context);
     Retired retired = new Retired();
-    Outcome outcome = updateStatus(policy, context, report -> {
-      Outcome decided = decide(retiring, context, report);
-      report.status().setObservedGeneration(generationOf(policy));
-      recordRetirement(stored, report, true, pending, retired);
-      return decided;
-    });
+    Outcome outcome;
+    try {
+      outcome = updateStatus(policy, context, report -> {
+        Outcome decided = decide(retiring, context, report);
+        report.status().setObservedGeneration(generationOf(policy));
+        recordRetirement(stored, report, true, pending, retired);
+        return decided;
+      });
+    } catch (PolicyGone gone) {
+      LOG.debug("{}", gone.getMessage());
+      return DeleteControl.noFinalizerRemoval();
+    }
     if (announce) {
       LOG.info("{}: deleted; retiring: mode none is rolled out and held", name);
       events.record(policy, "Normal", ConditionReasons.RETIREMENT_STARTED,
@@ -393,7 +402,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     T result = change.apply(new StatusAggregator(status, conditions));
     status.setConditions(conditions.toList());
     if (!status.equals(before)) {
-      MtaStsPolicy written = writeStatus(policy, status, context);
+      MtaStsPolicy written;
+      try {
+        written = writeStatus(policy, status, context);
+      } catch (RuntimeException e) {
+        throw PolicyGone.orItself(e, policy, context.getClient());
+      }
       if (status.getRollout() != null && (written.getStatus() == null
           || written.getStatus().getRollout() == null)) {
         // without status.rollout every reconcile would allocate another id and never roll out
@@ -739,6 +753,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       });
     } catch (DeletedMeanwhile deleted) {
       // the retirement reports from here on
+    } catch (PolicyGone gone) {
+      LOG.debug("{}", gone.getMessage());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }

@@ -55,6 +55,7 @@ final class FaultObserver implements AutoCloseable {
   private final AtomicInteger premature = new AtomicInteger();
   private final AtomicInteger kills = new AtomicInteger();
   private final AtomicInteger meddled = new AtomicInteger();
+  private final AtomicInteger controlPlaneFaults = new AtomicInteger();
   private final AtomicInteger idsChecked = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private int lost;
@@ -204,6 +205,17 @@ final class FaultObserver implements AutoCloseable {
     meddled.incrementAndGet();
   }
 
+  /** An outage or throttling of the control plane ended. */
+  void controlPlaneFault() {
+    controlPlaneFaults.incrementAndGet();
+  }
+
+  /** A scenario that did not bring about its fault checked nothing: a violation too. */
+  void noFault(String what) {
+    violations.add(what);
+    System.out.println("VIOLATION " + what);
+  }
+
   void guardForeign(String policyName, ConfigMap configMap) {
     this.foreignName = policyName;
     this.foreign = configMap;
@@ -211,7 +223,8 @@ final class FaultObserver implements AutoCloseable {
 
   void faultsEnded() {
     System.out.println("faults ended: " + kills.get() + " kills, " + meddled.get()
-        + " edits or deletes by another client; " + pending.size() + " changes pending");
+        + " edits or deletes by another client, " + controlPlaneFaults.get()
+        + " control plane outages or throttlings; " + pending.size() + " changes pending");
   }
 
   private void checkPending() {

@@ -53,6 +53,13 @@ class FaultRun {
   private final Duration bound = Duration.ofSeconds(Long.getLong("faults.boundSeconds", 120));
   private final Path logs = Path.of(System.getProperty("faults.logDir",
       System.getProperty("java.io.tmpdir")));
+  /** kube-apiserver restarts, and as many watch expiries; 0 leaves both out. */
+  private final int restarts = Integer.getInteger("faults.restarts", 2);
+  private final Duration etcdDown = Duration.ofSeconds(Long.getLong("faults.etcdDownSeconds", 30));
+  private final Duration throttle = Duration.ofSeconds(Long.getLong("faults.throttleSeconds", 60));
+  /** kube-apiserver's --etcd-compaction-interval in this run (faults.sh sets both). */
+  private final Duration compaction =
+      Duration.ofSeconds(Long.getLong("faults.compactionSeconds", 10));
 
   private final Random random = new Random(seed);
   private final AtomicBoolean faultsOn = new AtomicBoolean(true);
@@ -67,6 +74,9 @@ class FaultRun {
         LocalDnsServer dns = LocalDnsServer.start();
         FaultObserver observer = new FaultObserver(cluster, pods)) {
       observer.start();
+      boolean controlPlane = (restarts > 0 || !etcdDown.isZero() || !throttle.isZero())
+          && ControlPlaneFaults.available();
+      ControlPlaneFaults.grantOperatorUser(cluster);
       OperatorProcesses operator = new OperatorProcesses(cluster, dns, logs);
       Thread kubelet = daemon("kubelet", () -> observer.playKubelet());
       Thread meddler = daemon("meddler", () -> meddle(cluster, observer));
@@ -93,10 +103,15 @@ class FaultRun {
         Thread.sleep(random.nextInt(1500));
         operator.start();
       }
+      if (controlPlane) {
+        controlPlaneFaults(cluster, observer, operator);
+      }
       faultsOn.set(false);
       meddler.join(30_000);
       observer.faultsEnded();
       String failure = observer.awaitConvergence(bound, policyNames());
+      System.out.println("operator logs: " + ControlPlaneFaults.operatorLogCount(logs,
+          "Uncaught error during event processing") + " reconciles ended in an uncaught error");
       operator.sampleHeap();
       String result = String.format(java.util.Locale.ROOT,
           "RESULT scenarios=%d kills=%d premature_ids=%d lost_children=%d"
@@ -112,6 +127,29 @@ class FaultRun {
       faultsOn.set(false);
       assertThat(failure).as("invariants (scenarios " + scenarios + ", seed " + seed + ")")
           .isNull();
+    }
+  }
+
+  /** The control plane's faults (see {@link ControlPlaneFaults}), in this order. */
+  private void controlPlaneFaults(RealCluster cluster, FaultObserver observer,
+      OperatorProcesses operator) throws Exception {
+    ControlPlaneFaults faults = new ControlPlaneFaults(cluster, operator, observer, random,
+        () -> change(cluster, observer), logs);
+    if (restarts > 0) {
+      scenarios.add("apiserver-restart");
+      faults.apiserverRestarts(restarts);
+    }
+    if (!etcdDown.isZero()) {
+      scenarios.add("etcd-outage");
+      faults.etcdOutage(etcdDown);
+    }
+    if (restarts > 0) {
+      scenarios.add("watch-expiry");
+      faults.watchExpiry(restarts, compaction);
+    }
+    if (!throttle.isZero()) {
+      scenarios.add("apf-throttle");
+      faults.throttled(throttle);
     }
   }
 
@@ -256,9 +294,22 @@ class FaultRun {
 
     synchronized void start() throws IOException {
       started++;
+      // fabric8's informers say at DEBUG when a watch ended with 410 Gone and they list again
+      Path logback = logs.resolve("operator-logback.xml");
+      Files.writeString(logback, """
+          <configuration>
+            <appender name="console" class="ch.qos.logback.core.ConsoleAppender">
+              <target>System.err</target>
+              <encoder><pattern>%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0} - %msg%n</pattern></encoder>
+            </appender>
+            <logger name="io.fabric8.kubernetes.client.informers.impl.cache.Reflector"
+                level="DEBUG"/>
+            <root level="INFO"><appender-ref ref="console"/></root>
+          </configuration>
+          """);
       List<String> command = List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-jar", JAR.toString(), "run",
+          "-Xmx256m", "-Dlogback.configurationFile=" + logback, "-jar", JAR.toString(), "run",
           "--watch-namespaces", cluster.namespace,
           // one replica: a killed leader's Lease would hold the next one back for its
           // duration; the two-replica takeover is a scenario of its own
@@ -271,6 +322,11 @@ class FaultRun {
       builder.environment().put("POD_NAME", "faults-" + started);
       builder.environment().put("POD_NAMESPACE", cluster.namespace);
       builder.environment().put("MTASTS_PROBE_ALLOW_LOOPBACK", "true");
+      // its own user, not system:masters, so that API Priority and Fairness can throttle it
+      String own = System.getenv("MTASTS_E2E_OPERATOR_KUBECONFIG");
+      if (own != null && Files.isReadable(Path.of(own))) {
+        builder.environment().put("KUBECONFIG", own);
+      }
       current = builder.start();
       // faults.sh stops it by this PID should the run itself be killed
       Files.writeString(logs.resolve("operator.pid"), Long.toString(current.pid()));
@@ -289,6 +345,15 @@ class FaultRun {
     synchronized void kill() throws InterruptedException {
       current.destroyForcibly(); // SIGKILL
       current.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends a signal (STOP, CONT) to the running operator process. */
+    synchronized void signal(String name) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(current.pid()))
+          .inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + current.pid() + " failed");
+      }
     }
 
     synchronized void stop() throws InterruptedException {

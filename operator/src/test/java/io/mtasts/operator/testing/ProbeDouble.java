@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stands in for the in-cluster GET of one pod: serves whatever bytes a test says the pods of a
@@ -19,6 +20,7 @@ public final class ProbeDouble implements ServedPolicyProbe {
   private final Map<String, byte[]> servedByAddress = new ConcurrentHashMap<>();
   private final List<ServingEndpoint> asked = new CopyOnWriteArrayList<>();
   private volatile java.util.function.Consumer<PolicyPlan> onFetch = plan -> { };
+  private final AtomicReference<Runnable> beforeNextFetch = new AtomicReference<>();
 
   /** Every pod of {@code childName} serves {@code bytes}. */
   public void serve(String childName, byte[] bytes) {
@@ -35,6 +37,14 @@ public final class ProbeDouble implements ServedPolicyProbe {
     onFetch = check;
   }
 
+  /**
+   * Runs {@code action} on the reconciling thread when the next fetch starts, once: something
+   * that happens in the middle of a reconcile.
+   */
+  public void beforeNextFetch(Runnable action) {
+    beforeNextFetch.set(action);
+  }
+
   /** The endpoints asked so far, in order. */
   public List<ServingEndpoint> asked() {
     return List.copyOf(asked);
@@ -44,6 +54,10 @@ public final class ProbeDouble implements ServedPolicyProbe {
   public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint) throws IOException {
     asked.add(endpoint);
     onFetch.accept(plan);
+    Runnable action = beforeNextFetch.getAndSet(null);
+    if (action != null) {
+      action.run();
+    }
     byte[] bytes = servedByAddress.get(endpoint.address());
     if (bytes == null) {
       bytes = servedByChild.get(plan.childName());
