@@ -56,8 +56,10 @@ class LeaseFenceTest {
   private final KubernetesClient observer = api.newClient();
   private final MovableClock clock = new MovableClock();
   private final LeaseFence fence = new LeaseFence(LEASE, WINDOW, clock);
+  /** Built as the operator builds its own client, Lease bodies serialized the same way. */
   private final KubernetesClient fenced = new KubernetesClientBuilder()
       .withConfig(observer.getConfiguration())
+      .withKubernetesSerialization(OperatorRuntime.readingSerialization())
       .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(LeaseFence.NAME, fence))
       .build();
 
