@@ -40,6 +40,8 @@ public final class LeaseFence implements Interceptor {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/";
+  private static final String REVIEWS_AUTHZ = "/apis/authorization.k8s.io/";
+  private static final String REVIEWS_AUTHN = "/apis/authentication.k8s.io/";
 
   private final String leaseName;
   private final Duration window;
@@ -67,7 +69,7 @@ public final class LeaseFence implements Interceptor {
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-    if (!WRITES.contains(request.method()) || isLeaseWrite(request)) {
+    if (!WRITES.contains(request.method()) || isLeaseWrite(request) || changesNothing(request)) {
       return;
     }
     Instant now = clock.instant();
@@ -97,6 +99,18 @@ public final class LeaseFence implements Interceptor {
   /** Whether writes would pass now. */
   public boolean open() {
     return clock.instant().isBefore(writableUntil);
+  }
+
+  /**
+   * Questions sent as POST (access and token reviews, which the framework asks on start-up
+   * before any Lease is held) and dry runs store nothing, so any instance may send them.
+   */
+  private static boolean changesNothing(HttpRequest request) {
+    String path = request.uri().getPath();
+    String query = request.uri().getRawQuery();
+    return "POST".equals(request.method()) && (path.startsWith(REVIEWS_AUTHZ)
+        || path.startsWith(REVIEWS_AUTHN))
+        || query != null && query.contains("dryRun=All");
   }
 
   private boolean isLeaseWrite(HttpRequest request) {

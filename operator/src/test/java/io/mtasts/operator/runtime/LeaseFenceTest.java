@@ -100,6 +100,15 @@ class LeaseFenceTest {
   }
 
   @Test
+  void accessReviewsAreQuestionsAndPassWithoutTheLease() {
+    // the framework asks which permissions it has when its controllers start, before leading
+    var review = fenced.authorization().v1().selfSubjectRulesReview().create(
+        new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+            .withNewSpec().withNamespace("ops").endSpec().build());
+    assertThat(review).isNotNull();
+  }
+
+  @Test
   void writesPassWhileTheLeaseIsRenewedAndStopOnceItMayHaveExpired() {
     fenced.resource(lease("a")).create();
     write("while-leading");
