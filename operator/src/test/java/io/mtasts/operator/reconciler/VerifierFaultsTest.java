@@ -111,6 +111,12 @@ class VerifierFaultsTest {
     https.respond("mta-sts." + domain, PATH, answer);
   }
 
+  private long fetches(String domain) {
+    return https.requests().stream()
+        .filter(r -> r.host().map(h -> h.startsWith("mta-sts." + domain)).orElse(false))
+        .count();
+  }
+
   @Test
   void hangingResettingAndSlowServersDelayNoOtherPolicy() throws Exception {
     LocalCertificateAuthority ca = LocalCertificateAuthority.create();
@@ -167,13 +173,11 @@ class VerifierFaultsTest {
         Duration.ofSeconds(30));
     awaitPolicy(LATE, p -> passed(p, CheckName.POLICY_FETCH)
         && passed(p, CheckName.POLICY_CONTENT));
-    // and the good ones are still verified again and again, not once
+    // and the good ones are still verified again and again, not once (status changes only
+    // when a result does, so the fetches at their policy host are counted)
     for (String domain : GOOD) {
-      String last = check(cluster.get(name(domain)), CheckName.POLICY_FETCH).orElseThrow()
-          .getCheckedAt();
-      awaitPolicy(domain, p -> passed(p, CheckName.POLICY_FETCH)
-          && !java.util.Objects.equals(last,
-              check(p, CheckName.POLICY_FETCH).orElseThrow().getCheckedAt()));
+      long earlier = fetches(domain);
+      await().atMost(LIMIT).until(() -> fetches(domain) >= earlier + 2);
     }
   }
 }

@@ -104,6 +104,8 @@ class LeaseFenceTest {
     // the framework asks which permissions it has when its controllers start, before leading
     var review = fenced.authorization().v1().selfSubjectRulesReview().create(
         new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+            // a name only because the mock API server stores what it is sent
+            .withNewMetadata().withName("rules").endMetadata()
             .withNewSpec().withNamespace("ops").endSpec().build());
     assertThat(review).isNotNull();
   }
