@@ -67,7 +67,7 @@ done
 [ -z "$seed" ] && seed=$(( (RANDOM << 30) | (RANDOM << 15) | RANDOM ))
 [[ $seed =~ ^-?[0-9]+$ ]] || die "--seed must be a whole number, got '$seed'"
 case $mode in
-  leader) [ -z "$limit" ] && limit=$((420 + 120 * rounds)) ;;
+  leader) [ -z "$limit" ] && limit=$((600 + 120 * rounds)) ;;
   soak) [ -z "$limit" ] && limit=$((900 + 60 * minutes)) ;;
   *) [ -z "$limit" ] && limit=$((300 + 20 * kills)) ;;
 esac

@@ -96,7 +96,9 @@ class VerifierFaultsTest {
   /** Creates the policy, rolls it out, and publishes its records and (for good hosts) bytes. */
   private void deploy(String domain) {
     cluster.create(everySecond(domain));
-    cluster.awaitChild(Deployment.class, "mta-sts-" + name(domain), x -> true);
+    // the harness's 20 s is short for a build machine running several builds at once
+    await().atMost(LIMIT).until(() -> cluster.child(Deployment.class, "mta-sts-" + name(domain)),
+        d -> d != null);
     cluster.completeRollout("mta-sts-" + name(domain));
     MtaStsPolicy served = awaitPolicy(domain, p -> p.getStatus() != null
         && p.getStatus().getPolicyId() != null);
@@ -169,8 +171,7 @@ class VerifierFaultsTest {
     long before = System.nanoTime();
     deploy(LATE);
     Duration served = Duration.ofNanos(System.nanoTime() - before);
-    assertThat(served).as("children, rollout and id of a new policy").isLessThan(
-        Duration.ofSeconds(30));
+    assertThat(served).as("children, rollout and id of a new policy").isLessThan(LIMIT);
     awaitPolicy(LATE, p -> passed(p, CheckName.POLICY_FETCH)
         && passed(p, CheckName.POLICY_CONTENT));
     // and the good ones are still verified again and again, not once (status changes only
