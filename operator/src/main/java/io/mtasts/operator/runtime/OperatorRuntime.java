@@ -83,7 +83,15 @@ public final class OperatorRuntime implements AutoCloseable {
   private OperatorRuntime(Builder b) {
     this.config = b.config;
     this.client = b.client != null ? b.client : new KubernetesClientBuilder()
-        .withKubernetesSerialization(readingSerialization()).build();
+        .withKubernetesSerialization(readingSerialization())
+        .withHttpClientBuilderConsumer(http -> {
+          if (config.leaderElection()) {
+            // the elector itself gives up after the renew deadline; writes stop there too
+            http.addOrReplaceInterceptor(LeaseFence.NAME, new LeaseFence(config.leaseName(),
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, b.clock));
+          }
+        })
+        .build();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = b.clock;
     ServedPolicyProbe probe = b.probe != null ? b.probe

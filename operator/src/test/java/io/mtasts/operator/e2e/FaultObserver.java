@@ -156,10 +156,13 @@ final class FaultObserver implements AutoCloseable {
   void playKubelet() {
     while (!closed.get()) {
       try {
+        // one list per kind and round, not a read per child: the soak has 200 policies
+        Map<String, ConfigMap> configMaps = byName(ConfigMap.class);
+        Map<String, Service> services = byName(Service.class);
         for (Deployment d : cluster.admin.apps().deployments().inNamespace(cluster.namespace)
             .list().getItems()) {
           String child = d.getMetadata().getName();
-          ConfigMap cm = cluster.child(ConfigMap.class, child);
+          ConfigMap cm = configMaps.get(child);
           String bytes = cm == null || cm.getData() == null ? null
               : cm.getData().get(WebServerConfig.POLICY_KEY);
           if (bytes != null && !bytes.equals(lastServed(child))) {
@@ -173,7 +176,7 @@ final class FaultObserver implements AutoCloseable {
           if (!RolloutStandIn.isRolledOut(d)) {
             RolloutStandIn.markRolledOut(cluster.admin, d);
           }
-          Service svc = cluster.child(Service.class, child);
+          Service svc = services.get(child);
           if (svc != null && lastServed(child) != null
               && !svc.getMetadata().getUid().equals(publishedService.get(child))) {
             RolloutStandIn.publishEndpoints(cluster.admin, svc, d,
@@ -189,6 +192,14 @@ final class FaultObserver implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private <T extends HasMetadata> Map<String, T> byName(Class<T> kind) {
+    Map<String, T> found = new HashMap<>();
+    for (T o : cluster.admin.resources(kind).inNamespace(cluster.namespace).list().getItems()) {
+      found.put(o.getMetadata().getName(), o);
+    }
+    return found;
   }
 
   void changed(String name, MtaStsPolicy policy, String op) {
@@ -228,10 +239,13 @@ final class FaultObserver implements AutoCloseable {
   }
 
   private void checkPending() {
+    Map<String, MtaStsPolicy> policies = byName(MtaStsPolicy.class);
+    Map<String, ConfigMap> configMaps = byName(ConfigMap.class);
     for (Pending p : List.copyOf(pending.values())) {
-      MtaStsPolicy now = cluster.get(p.name());
+      MtaStsPolicy now = policies.get(p.name());
       boolean sameObject = now != null && now.getMetadata().getUid().equals(p.uid());
-      boolean done = "delete".equals(p.op()) ? !sameObject : sameObject && converged(now);
+      boolean done = "delete".equals(p.op()) ? !sameObject
+          : sameObject && converged(now, configMaps);
       if (done && pending.remove(p.name(), p)) {
         double seconds = (System.nanoTime() - p.sinceNanos()) / 1e9;
         convergeSeconds.add(seconds);
@@ -249,7 +263,7 @@ final class FaultObserver implements AutoCloseable {
    * verification of public DNS and HTTPS, which this loopback run cannot pass; see
    * docs/testing.md.)
    */
-  private boolean converged(MtaStsPolicy p) {
+  private boolean converged(MtaStsPolicy p, Map<String, ConfigMap> configMaps) {
     var s = p.getStatus();
     if (s == null || s.getPolicyId() == null || p.isMarkedForDeletion()
         || !Objects.equals(s.getObservedGeneration(), p.getMetadata().getGeneration())
@@ -257,7 +271,7 @@ final class FaultObserver implements AutoCloseable {
             .orElse(false)) {
       return false;
     }
-    ConfigMap cm = cluster.child(ConfigMap.class, ChildNames.of(p));
+    ConfigMap cm = configMaps.get(ChildNames.of(p));
     return cm != null && cm.getData() != null
         && Objects.equals(s.getPolicy(), cm.getData().get(WebServerConfig.POLICY_KEY))
         && (s.getRollout() == null || s.getPolicyId().equals(s.getRollout().getPolicyId()));

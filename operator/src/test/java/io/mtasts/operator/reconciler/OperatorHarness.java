@@ -49,6 +49,7 @@ final class OperatorHarness implements AutoCloseable {
   private LocalCertificateAuthority ca;
   private OperatorRuntime runtime;
   private Clock clock = Clock.systemUTC();
+  private DomainVerifier live;
 
   OperatorHarness() {
     api.installPolicyCrd(client);
@@ -72,11 +73,17 @@ final class OperatorHarness implements AutoCloseable {
     return this;
   }
 
+  /** A live verifier (of in-process DNS and HTTPS servers) instead of the double. */
+  OperatorHarness liveVerifier(DomainVerifier live) {
+    this.live = live;
+    return this;
+  }
+
   OperatorHarness start() throws Exception {
     runtime = OperatorRuntime.builder(OperatorConfig.from(Map.of(), settings))
         .client(api.newClient())
         .probe(probe)
-        .verifier(verifier)
+        .verifier(live != null ? live : verifier)
         .clock(clock)
         .serverSideApply(false)
         .exitOnStopLeading(false)

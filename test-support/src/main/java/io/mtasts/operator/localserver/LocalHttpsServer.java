@@ -74,6 +74,15 @@ public final class LocalHttpsServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers requests for {@code path} whose Host header names {@code host} with {@code response},
+   * before any answer for the path alone: one server stands in for several policy hosts.
+   */
+  public LocalHttpsServer respond(String host, String path, ScriptedResponse response) {
+    scripts.put(host.toLowerCase(Locale.ROOT) + " " + path, response);
+    return this;
+  }
+
   /** Restricts the TLS versions offered, e.g. {@code "TLSv1.2"} alone. */
   public LocalHttpsServer tlsProtocols(String... versions) {
     tls.protocols(List.of(versions));
@@ -160,8 +169,10 @@ public final class LocalHttpsServer implements AutoCloseable {
               ServerTls.requestedServerName(connection.getSession()),
               connection.getSession().getProtocol(),
               request.headers));
-      scripts
-          .getOrDefault(request.path(), NOT_FOUND)
+      String host = request.firstHeader("host").orElse(null);
+      ScriptedResponse forHost = host == null ? null : scripts.get(
+          host.replaceFirst(":[0-9]+$", "").toLowerCase(Locale.ROOT) + " " + request.path());
+      (forHost != null ? forHost : scripts.getOrDefault(request.path(), NOT_FOUND))
           .writeTo(out, request.method.equals("HEAD"), listener);
     }
   }
