@@ -63,10 +63,11 @@ public final class SpecValidator {
           + SpecConstraints.MAX_AGE_MAX_SECONDS + " seconds (RFC 8461 limit of one year)");
     }
     List<String> rua = spec.effectiveRua();
-    if (spec.getTlsRpt() != null && rua.isEmpty()) {
+    if (spec.getTlsRpt() != null && rua.isEmpty() && !PublishedRua.receives(spec)) {
       problems.add("spec.tlsRpt.rua: at least one mailto: or https: URI is required when"
           + " spec.tlsRpt is set");
     }
+    TlsRptReceiveCheck.check(spec, problems);
     if (rua.size() > SpecConstraints.RUA_MAX_ITEMS) {
       problems.add("spec.tlsRpt.rua: at most " + SpecConstraints.RUA_MAX_ITEMS + " URIs");
     }
