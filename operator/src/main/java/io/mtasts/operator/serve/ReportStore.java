@@ -90,7 +90,7 @@ public final class ReportStore implements AutoCloseable {
   }
 
   /** Reads the ids of the reports already stored in this namespace. */
-  void load() {
+  public void load() {
     List<ConfigMap> maps = client.configMaps().inNamespace(namespace)
         .withLabel(ReportConfigMaps.LABEL, "true").list().getItems();
     synchronized (this) {

@@ -116,6 +116,9 @@ public final class ConditionReasons {
    */
   public static final String DNS_ENDPOINT_KEPT = "DnsEndpointKept";
 
+  /** Event reason: received TLS reports name a failure type not seen in the window before. */
+  public static final String TLSRPT_NEW_FAILURE_TYPE = "TlsRptNewFailureType";
+
   /** A verification condition's reason when a check failed: the check's name and "Failed". */
   public static String checkFailed(String checkLabel) {
     return checkLabel + "Failed";
