@@ -404,7 +404,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       // a whole replacement: API servers without server-side apply (the mock server of tests and
       // the demo) merge lists of a merge patch instead of replacing them
       return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
-        p.setStatus(TlsRptStatusOwnership.keepStored(status, p.getStatus()));
+        p.setStatus(TlsRptStatusOwnership.keepStored(status, p));
         return p;
       });
     }

@@ -139,17 +139,23 @@ public final class ReceivedReportsWatch implements AutoCloseable {
   private void summarize(MtaStsPolicy policy, ReceivedReports reports) {
     TlsRptStatus next = TlsRptSummary.of(reports, clock.instant(), ReportConfigMaps.WINDOW);
     MtaStsPolicy latest = policy;
+    String uid = policy.getMetadata().getUid();
     for (int attempt = 1; ; attempt++) {
-      TlsRptStatus previous = latest.getStatus() == null ? null : latest.getStatus().getTlsRpt();
-      if (Objects.equals(previous, next)) {
+      TlsRptStatus stored = latest.getStatus() == null ? null : latest.getStatus().getTlsRpt();
+      if (Objects.equals(stored, next)) {
+        TlsRptStatusOwnership.written(uid, next);
         return;
       }
+      // what this process last wrote, when the stored copy lost it to a concurrent write
+      TlsRptStatus previous = TlsRptStatusOwnership.lastWritten(uid)
+          .orElse(Optional.ofNullable(stored)).orElse(null);
       if (latest.getStatus() == null) {
         latest.setStatus(new MtaStsPolicyStatus());
       }
       latest.getStatus().setTlsRpt(next);
       try {
         MtaStsPolicy written = client.resource(latest).updateStatus();
+        TlsRptStatusOwnership.written(uid, next);
         warnOfNewTypes(written, previous, next);
         return;
       } catch (KubernetesClientException e) {
@@ -181,7 +187,13 @@ public final class ReceivedReportsWatch implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    informers.forEach(SharedIndexInformer::close);
+    for (SharedIndexInformer<ConfigMap> informer : informers) {
+      informer.close();
+      for (ConfigMap map : informer.getStore().list()) {
+        TlsRptStatusOwnership.forget(map.getMetadata().getLabels()
+            .get(ReportConfigMaps.POLICY_UID_LABEL));
+      }
+    }
     informers.clear();
   }
 }
