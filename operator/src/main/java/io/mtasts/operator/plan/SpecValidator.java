@@ -63,7 +63,7 @@ public final class SpecValidator {
           + SpecConstraints.MAX_AGE_MAX_SECONDS + " seconds (RFC 8461 limit of one year)");
     }
     List<String> rua = spec.effectiveRua();
-    if (spec.getTlsRpt() != null && rua.isEmpty() && !PublishedRua.receives(spec)) {
+    if (spec.getTlsRpt() != null && rua.isEmpty()) {
       problems.add("spec.tlsRpt.rua: at least one mailto: or https: URI is required when"
           + " spec.tlsRpt is set");
     }

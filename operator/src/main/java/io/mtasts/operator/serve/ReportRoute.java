@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  *
  * <p>A 2xx answer means the report is stored (202) or was already (200, a duplicate by report
  * id); everything else is a 4xx or 503 that names the problem, so a reporter (or whoever tests
- * the endpoint by hand) can tell what to fix. The cheap checks come before the rate limit's
- * token is spent, and the costly one (inflating and parsing) only after it.
+ * the endpoint by hand) can tell what to fix. Every request to the path spends a token of its
+ * client's rate limit, so probing hosts costs as much as posting; the costly step (inflating and
+ * parsing) comes only after the cheap checks.
  */
 public final class ReportRoute implements Route {
 

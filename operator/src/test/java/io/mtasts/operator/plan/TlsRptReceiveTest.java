@@ -35,15 +35,6 @@ class TlsRptReceiveTest {
   }
 
   @Test
-  void receivingAloneNeedsNoOtherUri() {
-    MtaStsPolicy p = policy("{receive: true}", SHARED);
-
-    assertThat(SpecValidator.problems(p.getSpec())).isEmpty();
-    assertThat(PublishedRua.of(p.getSpec()))
-        .containsExactly("https://mta-sts.example.com/tlsrpt");
-  }
-
-  @Test
   void withoutReceiveOnlyTheListedUrisArePublished() {
     MtaStsPolicy p = policy("{rua: [\"mailto:tlsrpt@example.com\"]}", SHARED);
 
@@ -59,8 +50,8 @@ class TlsRptReceiveTest {
   }
 
   @Test
-  void neitherUrisNorReceiveIsStillRefused() {
-    MtaStsPolicy p = policy("{receive: false}", SHARED);
+  void receivingStillNeedsAListedUri() {
+    MtaStsPolicy p = policy("{receive: true}", SHARED);
 
     assertThat(SpecValidator.problems(p.getSpec())).anySatisfy(problem ->
         assertThat(problem).startsWith("spec.tlsRpt.rua: at least one"));

@@ -3,6 +3,7 @@ package io.mtasts.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Objects;
@@ -11,10 +12,11 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TlsRptSpec {
 
+  @Required
   @Size(min = 1, max = SpecConstraints.RUA_MAX_ITEMS)
   @JsonPropertyDescription(
       "Report destinations (RFC 8460 rua), each a mailto: or https: URI; commas, semicolons and"
-          + " exclamation marks must be percent-encoded. Required unless receive is true.")
+          + " exclamation marks must be percent-encoded.")
   private List<@Pattern(SpecConstraints.RUA) String> rua;
 
   @JsonPropertyDescription(
