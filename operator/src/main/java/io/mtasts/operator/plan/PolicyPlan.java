@@ -94,7 +94,7 @@ public record PolicyPlan(
         spec.effectiveMaxAge());
     byte[] bytes = policy.renderBytes();
     String childName = ChildNames.of(primary);
-    List<String> rua = spec.effectiveRua();
+    List<String> rua = PublishedRua.of(spec);
     String webServerConfig = WebServerConfig.render(WebServerConfig.Paths.inPod());
     var ingress = spec.getIngress();
     var tls = spec.getTls();

@@ -68,6 +68,7 @@ public final class SpecValidator {
       problems.add("spec.tlsRpt.rua: at least one mailto: or https: URI is required when"
           + " spec.tlsRpt is set");
     }
+    TlsRptReceiveCheck.check(spec, problems);
     if (rua.size() > SpecConstraints.RUA_MAX_ITEMS) {
       problems.add("spec.tlsRpt.rua: at most " + SpecConstraints.RUA_MAX_ITEMS + " URIs");
     }

@@ -43,6 +43,7 @@ import io.mtasts.operator.reconciler.dependent.PolicyReferenceGrantDependent;
 import io.mtasts.operator.reconciler.dependent.PolicyServedCondition;
 import io.mtasts.operator.reconciler.dependent.PolicyServiceDependent;
 import io.mtasts.operator.reconciler.dependent.RolloutTrouble;
+import io.mtasts.operator.reconciler.tlsrpt.TlsRptStatusOwnership;
 import io.mtasts.operator.reconciler.status.MxCoverageStatus;
 import io.mtasts.operator.reconciler.status.NotServed;
 import io.mtasts.operator.reconciler.status.PolicyEvents;
@@ -442,7 +443,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
           .withName(policy.getMetadata().getName())
           .withNamespace(policy.getMetadata().getNamespace())
           .build());
-      applied.setStatus(status);
+      applied.setStatus(TlsRptStatusOwnership.withoutSummary(status));
       return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
     } else {
       // a whole replacement: API servers without server-side apply (the mock server of tests and
@@ -453,7 +454,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         if (p.isMarkedForDeletion() && !policy.isMarkedForDeletion()) {
           throw new DeletedMeanwhile();
         }
-        p.setStatus(status);
+        p.setStatus(TlsRptStatusOwnership.keepStored(status, p));
         return p;
       });
     }

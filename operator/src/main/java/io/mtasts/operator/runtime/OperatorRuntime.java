@@ -20,6 +20,8 @@ import io.mtasts.operator.reconciler.CrdPresence;
 import io.mtasts.operator.reconciler.DomainVerifier;
 import io.mtasts.operator.reconciler.EndpointProbe;
 import io.mtasts.operator.reconciler.PolicyMetrics;
+import io.mtasts.operator.reconciler.tlsrpt.ReceivedReportsWatch;
+import io.mtasts.operator.reconciler.tlsrpt.TlsRptMetrics;
 import io.mtasts.operator.reconciler.HttpServedPolicyProbe;
 import io.mtasts.operator.reconciler.MtaStsPolicyReconciler;
 import io.mtasts.operator.reconciler.MxGuard;
@@ -78,6 +80,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final PolicyRetirementReconciler retirement;
   private final EndpointProbe endpointProbe;
   private final PolicyServerReconciler serverReconciler;
+  private final ReceivedReportsWatch receivedReports;
   private HealthServer health;
 
   private OperatorRuntime(Builder b) {
@@ -180,6 +183,8 @@ public final class OperatorRuntime implements AutoCloseable {
     });
     this.serverReconciler = new PolicyServerReconciler(config.serverSettings(), clock,
         serverRecount);
+    this.receivedReports = new ReceivedReportsWatch(client, config.watchNamespaces(),
+        new TlsRptMetrics(registry), events, this::reconciles, clock);
   }
 
   /**
@@ -271,6 +276,7 @@ public final class OperatorRuntime implements AutoCloseable {
         health.port());
     operator.start();
     started.set(true);
+    receivedReports.start();
     LOG.info("Operator started; watching {}", config.watchNamespaces().isEmpty()
         ? "all namespaces" : "namespaces " + config.watchNamespaces());
     return this;
@@ -401,6 +407,7 @@ public final class OperatorRuntime implements AutoCloseable {
         releaseLease();
       }
     } finally {
+      receivedReports.close();
       reconciler.close();
       retirement.close();
       if (ownsClient) {

@@ -31,8 +31,10 @@ public final class PolicyHosts {
    *
    * @param key NAMESPACE/NAME of the policy
    * @param domain mail domain, lower case without a trailing dot
+   * @param receivesReports whether the policy asks for TLS reports here (spec.tlsRpt.receive)
    */
-  public record Entry(String key, String domain, Instant created, String uid, byte[] body) {
+  public record Entry(String key, String domain, Instant created, String uid, byte[] body,
+      boolean receivesReports) {
     public Entry {
       Objects.requireNonNull(key, "key");
       domain = normalDomain(domain);
@@ -40,12 +42,17 @@ public final class PolicyHosts {
       uid = Objects.requireNonNullElse(uid, "");
       Objects.requireNonNull(body, "body");
     }
+
+    public Entry(String key, String domain, Instant created, String uid, byte[] body) {
+      this(key, domain, created, uid, body, false);
+    }
   }
 
   private static final Comparator<Entry> OLDEST_FIRST =
       Comparator.comparing(Entry::created).thenComparing(Entry::uid);
 
   private final Map<String, byte[]> byHost = new ConcurrentHashMap<>();
+  private final Map<String, Entry> servedByHost = new ConcurrentHashMap<>();
   private final Map<String, Entry> byPolicy = new HashMap<>();
   private final Map<String, Map<String, Entry>> claimants = new HashMap<>();
 
@@ -53,6 +60,12 @@ public final class PolicyHosts {
   public Optional<byte[]> lookup(String hostHeader) {
     String host = hostName(hostHeader);
     return host == null ? Optional.empty() : Optional.ofNullable(byHost.get(host));
+  }
+
+  /** The claim served for a request's Host header value, if any. */
+  public Optional<Entry> served(String hostHeader) {
+    String host = hostName(hostHeader);
+    return host == null ? Optional.empty() : Optional.ofNullable(servedByHost.get(host));
   }
 
   /** Number of hosts served. */
@@ -108,9 +121,12 @@ public final class PolicyHosts {
     String host = PREFIX + domain;
     if (forDomain == null || forDomain.isEmpty()) {
       byHost.remove(host);
+      servedByHost.remove(host);
       return;
     }
-    byHost.put(host, forDomain.values().stream().min(OLDEST_FIRST).orElseThrow().body());
+    Entry winner = forDomain.values().stream().min(OLDEST_FIRST).orElseThrow();
+    byHost.put(host, winner.body());
+    servedByHost.put(host, winner);
   }
 
   /**

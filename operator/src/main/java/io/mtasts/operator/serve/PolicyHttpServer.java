@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -118,8 +119,32 @@ public final class PolicyHttpServer implements AutoCloseable {
     ch.pipeline().addLast(
         new HttpServerCodec(settings.maxRequestLine(), settings.maxHeaderBytes(), 8192),
         new HttpServerKeepAliveHandler(),
-        new HttpObjectAggregator(settings.maxBodyBytes(), true),
+        new BoundedBody(settings.maxBodyBytes()),
         new RequestHandler());
+  }
+
+  /**
+   * Collects a body up to the limit, and answers a larger one with a 413 that says the limit
+   * (Netty's own answer has no body), then closes the connection, as the rest is not read.
+   */
+  private final class BoundedBody extends HttpObjectAggregator {
+    BoundedBody(int max) {
+      super(max, true);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      Reply reply = Reply.text(413, "request body larger than " + settings.maxBodyBytes()
+          + " bytes");
+      count(reply.status());
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(reply.body()));
+      response.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   private void count(int status) {
@@ -163,7 +188,8 @@ public final class PolicyHttpServer implements AutoCloseable {
             new QueryStringDecoder(request.uri()).path(),
             hosts.isEmpty() ? null : hosts.get(0),
             request.headers().get(HttpHeaderNames.CONTENT_TYPE),
-            ByteBufUtil.getBytes(request.content())));
+            ByteBufUtil.getBytes(request.content()),
+            clientAddress(ctx)));
       }
       boolean head = HttpMethod.HEAD.equals(request.method());
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -182,6 +208,11 @@ public final class PolicyHttpServer implements AutoCloseable {
         ctx.channel().config().setAutoRead(false);
       }
       awaitRequest(ctx);
+    }
+
+    private static String clientAddress(ChannelHandlerContext ctx) {
+      return ctx.channel().remoteAddress() instanceof InetSocketAddress peer
+          && peer.getAddress() != null ? peer.getAddress().getHostAddress() : null;
     }
 
     @Override

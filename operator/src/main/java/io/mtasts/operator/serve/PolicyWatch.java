@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.SharedPolicy;
+import io.mtasts.operator.plan.PublishedRua;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -135,7 +136,8 @@ public final class PolicyWatch implements AutoCloseable {
         shared.getDomain(),
         created(policy.getMetadata().getCreationTimestamp()),
         policy.getMetadata().getUid(),
-        shared.getPolicy().getBytes(StandardCharsets.UTF_8)));
+        shared.getPolicy().getBytes(StandardCharsets.UTF_8),
+        PublishedRua.receives(policy.getSpec())));
   }
 
   private static boolean sameDomain(String a, String b) {

@@ -7,5 +7,12 @@ package io.mtasts.operator.serve;
  * @param host the Host header, as sent (null when absent)
  * @param contentType the Content-Type header (null when absent)
  * @param body the body, already bounded by the server's limit
+ * @param client the address of the connecting peer (null when unknown)
  */
-public record Request(String method, String path, String host, String contentType, byte[] body) {}
+public record Request(String method, String path, String host, String contentType, byte[] body,
+    String client) {
+
+  public Request(String method, String path, String host, String contentType, byte[] body) {
+    this(method, path, host, contentType, body, null);
+  }
+}

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mtasts.operator.runtime.HealthServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,6 +25,9 @@ public final class ServeRuntime implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final PolicyWatch watch;
+  /** Received TLS reports are written to their ConfigMaps at most this often. */
+  static final Duration REPORT_FLUSH = Duration.ofSeconds(5);
+  private final ReportStore reports;
   private final PolicyHttpServer http;
   private final HealthServer management;
   private volatile boolean stopping;
@@ -34,7 +38,11 @@ public final class ServeRuntime implements AutoCloseable {
     Gauge.builder("mtasts.serve.hosts", hosts, PolicyHosts::size)
         .description("Policy hosts the server answers for")
         .register(registry);
-    Routes routes = new Routes(Map.of(PolicyRoute.PATH, new PolicyRoute(hosts, watch::isReady)));
+    reports = new ReportStore(client, config.server().split("/", 2)[0], Clock.systemUTC(),
+        REPORT_FLUSH);
+    Routes routes = new Routes(Map.of(PolicyRoute.PATH, new PolicyRoute(hosts, watch::isReady),
+        ReportRoute.PATH, new ReportRoute(hosts, watch::isReady, ClientRateLimit.defaults(),
+            reports, Clock.systemUTC())));
     http = PolicyHttpServer.start(settings, routes, registry);
     try {
       management = new HealthServer(config.address(), config.managementPort(),
@@ -45,6 +53,7 @@ public final class ServeRuntime implements AutoCloseable {
           + config.managementPort() + ": " + e.getMessage(), e);
     }
     watch.start();
+    reports.start();
     LOG.info("serving policies of {} on port {} (management port {})", config.server(),
         http.port(), management.port());
   }
@@ -92,6 +101,7 @@ public final class ServeRuntime implements AutoCloseable {
   public void close() {
     stopping = true;
     http.close(Duration.ofSeconds(5));
+    reports.close();
     watch.close();
     management.close();
   }

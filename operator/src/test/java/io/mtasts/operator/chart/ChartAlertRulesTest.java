@@ -29,7 +29,7 @@ class ChartAlertRulesTest {
 
   private static final Set<String> ALERTS = Set.of("MtaStsVerificationFailing",
       "MtaStsCertificateExpiring", "MtaStsMxNotCovered", "MtaStsPolicyNotServed",
-      "MtaStsOperatorDown", "MtaStsOperatorNotLeading");
+      "MtaStsOperatorDown", "MtaStsOperatorNotLeading", "MtaStsTlsRptFailures");
   private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} (.+)$");
 
   @TempDir
@@ -120,7 +120,7 @@ class ChartAlertRulesTest {
     List<Rule> rules = rules(render("metrics.prometheusRule.enabled=true").one(PrometheusRule.class));
 
     assertThat(rules).filteredOn(rule -> !rule.getAlert().startsWith("MtaStsOperator"))
-        .hasSize(4)
+        .hasSize(5)
         .allSatisfy(rule -> assertThat(rule.getAnnotations().get("description"))
             .contains("{{ $labels.namespace }}/{{ $labels.name }}", "{{ $labels.domain }}"));
   }

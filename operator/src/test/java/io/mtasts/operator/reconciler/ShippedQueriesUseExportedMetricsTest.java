@@ -47,6 +47,16 @@ class ShippedQueriesUseExportedMetricsTest {
     cluster.awaitChild(Deployment.class, "mta-sts-example", x -> true);
     cluster.completeRollout("mta-sts-example");
     cluster.awaitPolicy("example", p -> p.getStatus() != null && p.getStatus().getChecks() != null);
+    // a batch of TLS reports, as a shared server stores them, gives the policy its TLS-RPT series
+    var store = new io.mtasts.operator.serve.ReportStore(cluster.client, OperatorHarness.NAMESPACE,
+        java.time.Clock.systemUTC(), java.time.Duration.ofHours(1));
+    store.load();
+    store.accept(new io.mtasts.operator.serve.PolicyHosts.Entry("mail/example", "example.com",
+        null, cluster.get("example").getMetadata().getUid(), new byte[0], true),
+        new io.mtasts.operator.tlsrpt.ReceivedReports.Received("r1", "Company-X",
+            java.time.Instant.now(), java.time.Instant.now(), java.time.Instant.now(),
+            io.mtasts.operator.tlsrpt.ReceivedReports.Counts.ZERO));
+    store.flush();
 
     HttpClient http = HttpClient.newHttpClient();
     URI metrics = URI.create("http://127.0.0.1:" + cluster.runtime().healthPort() + "/metrics");
@@ -59,7 +69,8 @@ class ShippedQueriesUseExportedMetricsTest {
       while (m.find()) {
         names.add(m.group(1));
       }
-      assertThat(names).contains("mtasts_check_result", "mtasts_policy_served");
+      assertThat(names).contains("mtasts_check_result", "mtasts_policy_served",
+          "mtasts_tlsrpt_failures_total");
     });
     return names;
   }
@@ -85,7 +96,7 @@ class ShippedQueriesUseExportedMetricsTest {
     List<String> alerts = ChartQueries.alertExpressions();
     List<String> panels = ChartQueries.dashboardExpressions();
     List<String> variables = ChartQueries.dashboardVariableQueries();
-    assertThat(alerts).hasSize(6);
+    assertThat(alerts).hasSize(7);
     assertThat(panels).isNotEmpty();
 
     assertThat(missing(alerts, exported, false)).as("alert rules reading series /metrics lacks;"

@@ -136,6 +136,9 @@ public final class ConditionReasons {
   /** PolicyServed is False: the bytes were handed to the shared server, not yet found served. */
   public static final String HANDED_OVER = "HandedOver";
 
+  /** Event reason: received TLS reports name a failure type not seen in the window before. */
+  public static final String TLSRPT_NEW_FAILURE_TYPE = "TlsRptNewFailureType";
+
   /** A verification condition's reason when a check failed: the check's name and "Failed". */
   public static String checkFailed(String checkLabel) {
     return checkLabel + "Failed";

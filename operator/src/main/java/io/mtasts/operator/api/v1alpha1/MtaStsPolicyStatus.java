@@ -26,7 +26,8 @@ import java.util.Optional;
   "checks",
   "conditions",
   "shared",
-  "retirement"
+  "retirement",
+  "tlsRpt"
 })
 public class MtaStsPolicyStatus {
 
@@ -66,6 +67,10 @@ public class MtaStsPolicyStatus {
   @JsonPropertyDescription("Retirement (RFC 8461 section 8.3): the policies senders may still"
       + " hold and, once mode none is advertised, when the resource may be deleted.")
   private PolicyRetirement retirement;
+
+  @JsonPropertyDescription("TLS reports received at the shared server (spec.tlsRpt.receive),"
+      + " summed over a window.")
+  private TlsRptStatus tlsRpt;
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -163,6 +168,14 @@ public class MtaStsPolicyStatus {
     this.retirement = retirement;
   }
 
+  public TlsRptStatus getTlsRpt() {
+    return tlsRpt;
+  }
+
+  public void setTlsRpt(TlsRptStatus tlsRpt) {
+    this.tlsRpt = tlsRpt;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MtaStsPolicyStatus other
@@ -176,7 +189,8 @@ public class MtaStsPolicyStatus {
         && Objects.equals(checks, other.checks)
         && Objects.equals(conditions, other.conditions)
         && Objects.equals(shared, other.shared)
-        && Objects.equals(retirement, other.retirement);
+        && Objects.equals(retirement, other.retirement)
+        && Objects.equals(tlsRpt, other.tlsRpt);
   }
 
   @Override
@@ -192,7 +206,8 @@ public class MtaStsPolicyStatus {
         checks,
         conditions,
         shared,
-        retirement);
+        retirement,
+        tlsRpt);
   }
 
   @Override

@@ -19,6 +19,12 @@ public class TlsRptSpec {
           + " exclamation marks must be percent-encoded.")
   private List<@Pattern(SpecConstraints.RUA) String> rua;
 
+  @JsonPropertyDescription(
+      "Receive reports at the shared policy server (spec.server.ref): adds"
+          + " https://mta-sts.<domain>/tlsrpt to the published rua, and the received reports"
+          + " become metrics, status.tlsRpt and Events of this policy.")
+  private Boolean receive;
+
   public TlsRptSpec() {}
 
   public TlsRptSpec(List<String> rua) {
@@ -33,18 +39,32 @@ public class TlsRptSpec {
     this.rua = rua;
   }
 
+  public Boolean getReceive() {
+    return receive;
+  }
+
+  public void setReceive(Boolean receive) {
+    this.receive = receive;
+  }
+
+  /** Whether reports are received at the shared server; false when unset. */
+  public boolean effectiveReceive() {
+    return Boolean.TRUE.equals(receive);
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof TlsRptSpec other && Objects.equals(rua, other.rua);
+    return o instanceof TlsRptSpec other && Objects.equals(rua, other.rua)
+        && Objects.equals(receive, other.receive);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hashCode(rua);
+    return Objects.hash(rua, receive);
   }
 
   @Override
   public String toString() {
-    return "TlsRptSpec{rua=" + rua + "}";
+    return "TlsRptSpec{rua=" + rua + ", receive=" + receive + "}";
   }
 }

@@ -278,13 +278,17 @@ public final class DesiredServerChildren {
   public static List<HasMetadata> rbac(MtaStsPolicyServer server) {
     List<String> namespaces = server.getSpec().getNamespaces();
     if (namespaces == null || namespaces.isEmpty()) {
-      return List.of(clusterRole(server), clusterRoleBinding(server));
+      List<HasMetadata> out = new ArrayList<>(List.of(clusterRole(server),
+          clusterRoleBinding(server)));
+      out.addAll(ReportStoreRbac.objects(server));
+      return out;
     }
     List<HasMetadata> out = new ArrayList<>();
     for (String namespace : namespaces.stream().distinct().sorted().toList()) {
       out.add(role(server, namespace));
       out.add(roleBinding(server, namespace));
     }
+    out.addAll(ReportStoreRbac.objects(server));
     return out;
   }
 

@@ -65,7 +65,7 @@ class DesiredServerChildrenTest {
     var rbac = DesiredServerChildren.rbac(server(new MtaStsPolicyServerSpec()));
 
     assertThat(rbac).extracting(o -> o.getKind()).containsExactly("ClusterRole",
-        "ClusterRoleBinding");
+        "ClusterRoleBinding", "Role", "RoleBinding");
     ClusterRole role = (ClusterRole) rbac.get(0);
     assertThat(role.getRules()).singleElement().satisfies(rule -> {
       assertThat(rule.getApiGroups()).containsExactly("mtasts.io");
@@ -84,7 +84,7 @@ class DesiredServerChildrenTest {
 
     assertThat(rbac).extracting(o -> o.getKind() + " " + o.getMetadata().getNamespace())
         .containsExactly("Role hosting", "RoleBinding hosting", "Role mail-b",
-            "RoleBinding mail-b");
+            "RoleBinding mail-b", "Role hosting", "RoleBinding hosting");
     RoleBinding binding = (RoleBinding) rbac.get(3);
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
       assertThat(s.getKind()).isEqualTo("ServiceAccount");
@@ -98,6 +98,25 @@ class DesiredServerChildrenTest {
     assertThat(rbac.get(2).getMetadata().getOwnerReferences()).isEmpty();
     assertThat(rbac.get(2).getMetadata().getLabels())
         .containsEntry(ServerChildNames.SERVER_UID_LABEL, "0b5e1c9e-0000-4000-8000-000000000001");
+  }
+
+  @Test
+  void theOnlyWriteIsToConfigMapsOfTheServersOwnNamespace() {
+    var rbac = DesiredServerChildren.rbac(server(new MtaStsPolicyServerSpec()));
+
+    Role role = (Role) rbac.get(2);
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("hosting");
+    assertThat(role.getMetadata().getName()).isEqualTo("mta-sts-server.hosting.shared.tlsrpt");
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly("");
+      assertThat(rule.getResources()).containsExactly("configmaps");
+      assertThat(rule.getVerbs()).containsExactly("get", "list", "create", "update");
+    });
+    RoleBinding binding = (RoleBinding) rbac.get(3);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("mta-sts-server-shared"));
+    assertThat(role.getMetadata().getOwnerReferences()).hasSize(1);
   }
 
   @Test

@@ -1,0 +1,128 @@
+package io.mtasts.operator.serve;
+
+import io.mtasts.operator.plan.PublishedRua;
+import io.mtasts.operator.policy.Finding;
+import io.mtasts.operator.policy.ParseResult;
+import io.mtasts.operator.tlsrpt.PolicyResult;
+import io.mtasts.operator.tlsrpt.ReceivedReports;
+import io.mtasts.operator.tlsrpt.ReportMediaType;
+import io.mtasts.operator.tlsrpt.TlsRptReport;
+import io.mtasts.operator.tlsrpt.TlsRptReportReader;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * {@code POST /tlsrpt}: TLS reports delivered over HTTPS (RFC 8460 section 5.2) for the policy
+ * of the request's host, when that policy asks for them ({@code spec.tlsRpt.receive}).
+ *
+ * <p>A 2xx answer means the report is stored (202) or was already (200, a duplicate by report
+ * id); everything else is a 4xx or 503 that names the problem, so a reporter (or whoever tests
+ * the endpoint by hand) can tell what to fix. Every request to the path spends a token of its
+ * client's rate limit, so probing hosts costs as much as posting; the costly step (inflating and
+ * parsing) comes only after the cheap checks.
+ */
+public final class ReportRoute implements Route {
+
+  public static final String PATH = PublishedRua.RECEIVER_PATH;
+  /** A report id longer than this is not an id a reporter made up, and would bloat storage. */
+  static final int MAX_ID_LENGTH = 256;
+  private static final int MAX_ORGANIZATION_LENGTH = 128;
+
+  private final PolicyHosts hosts;
+  private final BooleanSupplier loaded;
+  private final ClientRateLimit rateLimit;
+  private final ReportStore store;
+  private final TlsRptReportReader reader = new TlsRptReportReader();
+  private final Clock clock;
+
+  public ReportRoute(PolicyHosts hosts, BooleanSupplier loaded, ClientRateLimit rateLimit,
+      ReportStore store, Clock clock) {
+    this.hosts = hosts;
+    this.loaded = loaded;
+    this.rateLimit = rateLimit;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public Set<String> methods() {
+    return Set.of("POST");
+  }
+
+  @Override
+  public Reply answer(Request request) {
+    if (!loaded.getAsBoolean() || !store.isLoaded()) {
+      return retry(503, "reports cannot be received yet: the server is still loading", 10);
+    }
+    OptionalLong wait = rateLimit.take(request.client());
+    if (wait.isPresent()) {
+      return retry(429, "too many requests from " + request.client() + "; retry after "
+          + wait.getAsLong() + " seconds", wait.getAsLong());
+    }
+    Optional<PolicyHosts.Entry> served = hosts.served(request.host());
+    if (served.isEmpty()) {
+      return Reply.text(404, "no policy is served for host '" + request.host() + "'");
+    }
+    PolicyHosts.Entry entry = served.get();
+    if (!entry.receivesReports()) {
+      return Reply.text(403, "the policy of " + entry.domain() + " does not receive TLS reports"
+          + " here (its spec.tlsRpt.receive is not true)");
+    }
+    Optional<ReportMediaType> type = ReportMediaType.fromContentType(request.contentType());
+    if (type.isEmpty()) {
+      return Reply.text(415, "Content-Type '" + request.contentType() + "' is not allowed; send "
+          + ReportMediaType.GZIP.mediaType() + " or " + ReportMediaType.JSON.mediaType()
+          + " (RFC 8460 section 5.3)");
+    }
+    if (request.body().length == 0) {
+      return Reply.text(400, "the request has no body; send the report");
+    }
+    ParseResult<TlsRptReport> parsed = reader.read(request.body(), type.get());
+    if (!parsed.isValid()) {
+      Finding first = parsed.errors().get(0);
+      int status = "gzip".equals(first.where()) && first.message().startsWith("inflates") ? 413
+          : 400;
+      return Reply.text(status, "not a valid TLS report: " + parsed.errors().stream()
+          .map(Finding::toString).collect(Collectors.joining("; ")));
+    }
+    TlsRptReport report = parsed.get();
+    if (report.reportId().length() > MAX_ID_LENGTH) {
+      return Reply.text(400, "not a valid TLS report: report-id: longer than " + MAX_ID_LENGTH
+          + " characters");
+    }
+    for (int i = 0; i < report.policies().size(); i++) {
+      PolicyResult policy = report.policies().get(i);
+      if (!policy.domain().equalsIgnoreCase(entry.domain())) {
+        return Reply.text(403, "policies[" + i + "].policy.policy-domain: '" + policy.domain()
+            + "' is not " + entry.domain() + ", the domain of this host; send each domain's"
+            + " reports to the rua of that domain");
+      }
+    }
+    String organization = report.organization().length() > MAX_ORGANIZATION_LENGTH
+        ? report.organization().substring(0, MAX_ORGANIZATION_LENGTH) : report.organization();
+    ReceivedReports.Received received = ReceivedReports.Received.of(report, entry.domain(),
+        clock.instant());
+    received = new ReceivedReports.Received(received.id(), organization, received.received(),
+        received.start(), received.end(), received.counts());
+    return switch (store.accept(entry, received)) {
+      case STORED -> Reply.text(202, "stored report " + report.reportId() + " for "
+          + entry.domain());
+      case DUPLICATE -> Reply.text(200, "duplicate: report " + report.reportId()
+          + " was already received; counted once");
+      case NOT_LOADED -> retry(503, "reports cannot be received yet: the server is still"
+          + " loading", 10);
+      case BUSY -> retry(503, "too many reports wait to be stored; retry later", 60);
+    };
+  }
+
+  private static Reply retry(int status, String message, long seconds) {
+    Reply reply = Reply.text(status, message);
+    return new Reply(reply.status(), reply.contentType(), reply.body(),
+        Map.of("Retry-After", Long.toString(seconds)));
+  }
+}
