@@ -249,11 +249,9 @@ class SharedHostTest {
     cluster.create(policy());
 
     MtaStsPolicy waiting = cluster.awaitPolicy("example", p -> condition(p,
-        ConditionTypes.CERTIFICATE_READY, "False", ConditionReasons.SHARED_SERVER_ABSENT));
-    assertThat(waiting.getStatus().condition(ConditionTypes.CERTIFICATE_READY).orElseThrow()
-        .getMessage()).contains("MtaStsPolicyServer hosting/shared, which does not exist");
-    assertThat(waiting.getStatus().condition(ConditionTypes.READY).orElseThrow().getStatus())
-        .isEqualTo("False");
+        ConditionTypes.READY, "False", ConditionReasons.SERVER_NOT_FOUND));
+    assertThat(waiting.getStatus().condition(ConditionTypes.READY).orElseThrow().getMessage())
+        .contains("MtaStsPolicyServer hosting/shared, which does not exist");
     assertThat(inHosting(Ingress.class, HOST_NAME)).isNull();
   }
 
