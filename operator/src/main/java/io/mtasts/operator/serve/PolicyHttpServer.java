@@ -36,6 +36,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -179,19 +180,34 @@ public final class PolicyHttpServer implements AutoCloseable {
         return;
       }
       List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-      Reply reply;
+      CompletableFuture<Reply> reply;
       if (hosts.size() > 1) {
-        reply = Reply.text(400, "more than one Host header");
+        reply = CompletableFuture.completedFuture(Reply.text(400, "more than one Host header"));
       } else {
-        reply = routes.answer(new Request(
+        reply = routes.respond(new Request(
             request.method().name(),
             new QueryStringDecoder(request.uri()).path(),
             hosts.isEmpty() ? null : hosts.get(0),
             request.headers().get(HttpHeaderNames.CONTENT_TYPE),
             ByteBufUtil.getBytes(request.content()),
-            clientAddress(ctx)));
+            clientAddress(ctx))).toCompletableFuture();
       }
       boolean head = HttpMethod.HEAD.equals(request.method());
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      if (reply.isDone()) {
+        send(ctx, reply.join(), head, keepAlive);
+        return;
+      }
+      // an answer that waits (a report being stored): no further request of this connection is
+      // read meanwhile, so answers keep the order of the requests
+      ctx.channel().config().setAutoRead(false);
+      reply.whenComplete((answer, failure) -> ctx.executor().execute(() -> {
+        ctx.channel().config().setAutoRead(true);
+        send(ctx, failure == null ? answer : Reply.text(500, "internal error"), head, keepAlive);
+      }));
+    }
+
+    private void send(ChannelHandlerContext ctx, Reply reply, boolean head, boolean keepAlive) {
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.valueOf(reply.status()),
           head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
@@ -199,7 +215,7 @@ public final class PolicyHttpServer implements AutoCloseable {
           .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
           .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
       reply.headers().forEach(response.headers()::set);
-      HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
+      HttpUtil.setKeepAlive(response, keepAlive);
       count(reply.status());
       ctx.writeAndFlush(response);
       if (!ctx.channel().isWritable()) {

@@ -9,10 +9,15 @@ import io.mtasts.operator.tlsrpt.ReportMediaType;
 import io.mtasts.operator.tlsrpt.TlsRptReport;
 import io.mtasts.operator.tlsrpt.TlsRptReportReader;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -21,7 +26,7 @@ import java.util.stream.Collectors;
  * of the request's host, when that policy asks for them ({@code spec.tlsRpt.receive}).
  *
  * <p>A 2xx answer means the report is stored (202) or was already (200, a duplicate by report
- * id); everything else is a 4xx or 503 that names the problem, so a reporter (or whoever tests
+ * id), and is sent only once it is written; everything else is a 4xx or 503 that names the problem, so a reporter (or whoever tests
  * the endpoint by hand) can tell what to fix. Every request to the path spends a token of its
  * client's rate limit, so probing hosts costs as much as posting; the costly step (inflating and
  * parsing) comes only after the cheap checks.
@@ -32,6 +37,11 @@ public final class ReportRoute implements Route {
   /** A report id longer than this is not an id a reporter made up, and would bloat storage. */
   static final int MAX_ID_LENGTH = 256;
   private static final int MAX_ORGANIZATION_LENGTH = 128;
+  /**
+   * How long a sender waits for its report to be written: longer than the store's batch interval,
+   * shorter than the request timeouts senders use.
+   */
+  static final Duration STORE_WAIT = Duration.ofSeconds(20);
 
   private final PolicyHosts hosts;
   private final BooleanSupplier loaded;
@@ -54,8 +64,50 @@ public final class ReportRoute implements Route {
     return Set.of("POST");
   }
 
+  /** Blocks until the report is stored or refused; the server calls {@link #respond}. */
   @Override
   public Reply answer(Request request) {
+    return respond(request).toCompletableFuture().join();
+  }
+
+  /**
+   * Refusals at once; a report handed to the store is answered when it is written (202, or 200
+   * for a duplicate), or with 503 when that takes longer than {@link #STORE_WAIT}.
+   */
+  @Override
+  public CompletionStage<Reply> respond(Request request) {
+    AtomicReference<Admitted> admitted = new AtomicReference<>();
+    Reply refused = refuseOrAdmit(request, admitted);
+    if (refused != null) {
+      return CompletableFuture.completedFuture(refused);
+    }
+    Admitted a = admitted.get();
+    return switch (a.admission().outcome()) {
+      case QUEUED -> whenStored(a.admission(), Reply.text(202, "stored report " + a.id()
+          + " for " + a.domain()));
+      case DUPLICATE -> whenStored(a.admission(), Reply.text(200, "duplicate: report " + a.id()
+          + " was already received; counted once"));
+      case NOT_LOADED -> CompletableFuture.completedFuture(retry(503, "reports cannot be"
+          + " received yet: the server is still loading", 10));
+      case BUSY -> CompletableFuture.completedFuture(retry(503, "too many reports wait to be"
+          + " stored; retry later", 60));
+    };
+  }
+
+  private record Admitted(ReportStore.Admission admission, String id, String domain) {}
+
+  private static CompletionStage<Reply> whenStored(ReportStore.Admission admission,
+      Reply stored) {
+    return admission.stored().copy()
+        .orTimeout(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((written, failure) -> failure == null ? stored : retry(503, "the report was"
+            + " not stored within " + STORE_WAIT.toSeconds() + " s (the API server did not take"
+            + " it); it stays queued: send it again later, and once stored it is answered as a"
+            + " duplicate", 60));
+  }
+
+  /** A refusal, or null with the report handed to the store in {@code admitted}. */
+  private Reply refuseOrAdmit(Request request, AtomicReference<Admitted> admitted) {
     if (!loaded.getAsBoolean() || !store.isLoaded()) {
       return retry(503, "reports cannot be received yet: the server is still loading", 10);
     }
@@ -109,15 +161,9 @@ public final class ReportRoute implements Route {
         clock.instant());
     received = new ReceivedReports.Received(received.id(), organization, received.received(),
         received.start(), received.end(), received.counts());
-    return switch (store.accept(entry, received)) {
-      case STORED -> Reply.text(202, "stored report " + report.reportId() + " for "
-          + entry.domain());
-      case DUPLICATE -> Reply.text(200, "duplicate: report " + report.reportId()
-          + " was already received; counted once");
-      case NOT_LOADED -> retry(503, "reports cannot be received yet: the server is still"
-          + " loading", 10);
-      case BUSY -> retry(503, "too many reports wait to be stored; retry later", 60);
-    };
+    admitted.set(new Admitted(store.accept(entry, received), report.reportId(),
+        entry.domain()));
+    return null;
   }
 
   private static Reply retry(int status, String message, long seconds) {

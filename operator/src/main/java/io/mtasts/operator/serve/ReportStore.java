@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>A write reads the ConfigMap, merges the new reports by id and replaces it with the
  * resourceVersion read, retrying on a conflict: several replicas of a server write the same
  * ConfigMaps without losing or doubling each other's reports. Writes happen at most once per
- * {@code flushEvery} per policy, never per request; a report accepted since the last write is
- * lost only if the process dies without its shutdown (which writes once more).
+ * {@code flushEvery} per policy, never per request. {@link #accept} hands back a future that
+ * completes once the report is written, so that a sender hears 2xx only for a stored report; one
+ * queued when the process dies was never acknowledged, and its sender sends it again.
  */
 public final class ReportStore implements AutoCloseable {
 
@@ -39,7 +41,9 @@ public final class ReportStore implements AutoCloseable {
 
   /** What became of a report handed to {@link #accept}. */
   public enum Outcome {
-    STORED,
+    /** Queued for the next write; {@link Admission#stored()} completes when it is written. */
+    QUEUED,
+    /** Already received; {@link Admission#stored()} completes when that one is written. */
     DUPLICATE,
     /** The reports of the window are not loaded yet: the id cannot be checked. */
     NOT_LOADED,
@@ -47,9 +51,18 @@ public final class ReportStore implements AutoCloseable {
     BUSY
   }
 
+  /** What {@link #accept} decided, and when the report is (or was) written. */
+  public record Admission(Outcome outcome, CompletableFuture<Void> stored) {
+    static Admission done(Outcome outcome) {
+      return new Admission(outcome, CompletableFuture.completedFuture(null));
+    }
+  }
+
   private static final class Pending {
     PolicyHosts.Entry entry;
     final List<ReceivedReports.Received> reports = new ArrayList<>();
+    /** Per report id: completed once that report is written. */
+    final Map<String, CompletableFuture<Void>> written = new HashMap<>();
   }
 
   private final KubernetesClient client;
@@ -108,22 +121,33 @@ public final class ReportStore implements AutoCloseable {
     return loaded;
   }
 
-  /** Keeps {@code report} for the policy {@code entry}, unless its id is known. */
-  public synchronized Outcome accept(PolicyHosts.Entry entry, ReceivedReports.Received report) {
+  /** Queues {@code report} for the policy {@code entry}, unless its id is known. */
+  public synchronized Admission accept(PolicyHosts.Entry entry,
+      ReceivedReports.Received report) {
     if (!loaded) {
-      return Outcome.NOT_LOADED;
+      return Admission.done(Outcome.NOT_LOADED);
+    }
+    if (seen.getOrDefault(entry.uid(), Set.of()).contains(report.id())) {
+      return Admission.done(Outcome.DUPLICATE);
     }
     Pending waiting = pending.computeIfAbsent(entry.uid(), u -> new Pending());
     waiting.entry = entry;
-    if (seen.getOrDefault(entry.uid(), Set.of()).contains(report.id())
-        || waiting.reports.stream().anyMatch(r -> r.id().equals(report.id()))) {
-      return Outcome.DUPLICATE;
+    CompletableFuture<Void> queued = waiting.written.get(report.id());
+    if (queued != null) {
+      return new Admission(Outcome.DUPLICATE, queued);
     }
     if (waiting.reports.size() >= MAX_PENDING) {
-      return Outcome.BUSY;
+      return Admission.done(Outcome.BUSY);
     }
     waiting.reports.add(report);
-    return Outcome.STORED;
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    waiting.written.put(report.id(), written);
+    return new Admission(Outcome.QUEUED, written);
+  }
+
+  /** How many reports wait to be written. */
+  synchronized int queued() {
+    return pending.values().stream().mapToInt(p -> p.reports.size()).sum();
   }
 
   /** Writes every policy's waiting reports; those that fail stay waiting for the next time. */
@@ -150,6 +174,12 @@ public final class ReportStore implements AutoCloseable {
             p.reports.forEach(r -> ids.add(r.id()));
             Pending left = pending.get(uid);
             left.reports.removeAll(p.reports);
+            p.reports.forEach(r -> {
+              CompletableFuture<Void> done = left.written.remove(r.id());
+              if (done != null) {
+                done.complete(null);
+              }
+            });
             if (left.reports.isEmpty()) {
               pending.remove(uid);
             }

@@ -1,6 +1,8 @@
 package io.mtasts.operator.serve;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The answer for one path; further paths (such as a report receiver) are further routes. */
 public interface Route {
@@ -9,4 +11,12 @@ public interface Route {
   Set<String> methods();
 
   Reply answer(Request request);
+
+  /**
+   * The answer, once it is known: a route whose answer waits for something (a report being
+   * stored) completes it later, and the server answers other connections meanwhile.
+   */
+  default CompletionStage<Reply> respond(Request request) {
+    return CompletableFuture.completedFuture(answer(request));
+  }
 }

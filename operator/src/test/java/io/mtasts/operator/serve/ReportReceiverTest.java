@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +73,38 @@ class ReportReceiverTest {
     server.close(Duration.ZERO);
     client.close();
     api.close();
+  }
+
+  /**
+   * Posts a report whose answer waits for the store's write, writing the store's batch (as its
+   * timer would) until the answer comes.
+   */
+  private Response postStored(String host, String contentType, byte[] body) {
+    CompletableFuture<Response> answer =
+        CompletableFuture.supplyAsync(() -> post(host, contentType, body));
+    return flushUntilAnswered(answer);
+  }
+
+  private void awaitQueued(int reports) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (store.queued() < reports) {
+      assertThat(System.nanoTime()).as("%d reports queued in time", reports).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  private Response flushUntilAnswered(CompletableFuture<Response> answer) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!answer.isDone() && System.nanoTime() < deadline) {
+      store.flush();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return answer.join();
   }
 
   private Response post(String host, String contentType, byte[] body) {
@@ -130,15 +164,20 @@ class ReportReceiverTest {
   }
 
   @Test
-  void aGzipReportIsStoredAndWrittenToThePolicysConfigMapInABatch() {
-    Response r = post(HOST, "application/tlsrpt+gzip", gzip(ExampleReport.bytes()));
+  void aGzipReportIsAcknowledgedOnlyOnceWrittenToThePolicysConfigMapInABatch()
+      throws Exception {
+    CompletableFuture<Response> answer = CompletableFuture.supplyAsync(
+        () -> post(HOST, "application/tlsrpt+gzip", gzip(ExampleReport.bytes())));
 
-    assertThat(r.status()).isEqualTo(202);
-    assertThat(r.body()).contains("stored report 5065427c-23d3-47ca-b6e0-946ea0e8c4be");
-    // nothing is written per request
+    // nothing is written per request, and nothing is acknowledged before it is written
+    awaitQueued(1);
+    Thread.sleep(200);
+    assertThat(answer).isNotDone();
     assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
 
-    store.flush();
+    Response r = flushUntilAnswered(answer);
+    assertThat(r.status()).isEqualTo(202);
+    assertThat(r.body()).contains("stored report 5065427c-23d3-47ca-b6e0-946ea0e8c4be");
 
     ReceivedReports reports = stored();
     assertThat(reports.domain()).isEqualTo("company-y.example");
@@ -155,22 +194,24 @@ class ReportReceiverTest {
 
   @Test
   void aJsonReportIsStoredAndItsCharsetParameterIgnored() {
-    Response r = post(HOST, "application/tlsrpt+json; charset=utf-8", reportWithId("json-1"));
+    Response r = postStored(HOST, "application/tlsrpt+json; charset=utf-8",
+        reportWithId("json-1"));
 
     assertThat(r.status()).isEqualTo(202);
-    store.flush();
     assertThat(stored().ids()).containsExactly("json-1");
   }
 
   @Test
   void aSecondPostOfTheSameIdIsAcknowledgedAsDuplicateAndCountedOnce() throws Exception {
-    assertThat(post(HOST, "application/tlsrpt+json", reportWithId("dup")).status())
-        .isEqualTo(202);
-    Response again = post(HOST, "application/tlsrpt+gzip", gzip(reportWithId("dup")));
+    CompletableFuture<Response> first = CompletableFuture.supplyAsync(
+        () -> post(HOST, "application/tlsrpt+json", reportWithId("dup")));
+    awaitQueued(1);
+    // the same report again while the first waits to be written: answered when it is
+    Response again = postStored(HOST, "application/tlsrpt+gzip", gzip(reportWithId("dup")));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body()).contains("duplicate");
+    assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(202);
 
-    store.flush();
     Response afterWrite = post(HOST, "application/tlsrpt+json", reportWithId("dup"));
     assertThat(afterWrite.status()).isEqualTo(200);
 
@@ -252,7 +293,7 @@ class ReportReceiverTest {
     startServer(new ClientRateLimit(3, 1, 100, clock));
 
     for (int i = 0; i < 3; i++) {
-      assertThat(post(HOST, "application/tlsrpt+json", reportWithId("r" + i)).status())
+      assertThat(postStored(HOST, "application/tlsrpt+json", reportWithId("r" + i)).status())
           .isEqualTo(202);
     }
     Response limited = post(HOST, "application/tlsrpt+json", reportWithId("r3"));
@@ -275,10 +316,13 @@ class ReportReceiverTest {
     ReceivedReports.Received b = new ReceivedReports.Received("b", "Org-B", NOW, NOW, NOW,
         a.counts());
 
-    assertThat(store.accept(entry, a)).isEqualTo(ReportStore.Outcome.STORED);
-    assertThat(other.accept(entry, a)).isEqualTo(ReportStore.Outcome.STORED);
-    assertThat(other.accept(entry, b)).isEqualTo(ReportStore.Outcome.STORED);
+    ReportStore.Admission admitted = store.accept(entry, a);
+    assertThat(admitted.outcome()).isEqualTo(ReportStore.Outcome.QUEUED);
+    assertThat(other.accept(entry, a).outcome()).isEqualTo(ReportStore.Outcome.QUEUED);
+    assertThat(other.accept(entry, b).outcome()).isEqualTo(ReportStore.Outcome.QUEUED);
+    assertThat(admitted.stored()).isNotDone();
     store.flush();
+    assertThat(admitted.stored()).isDone();
     other.flush();
 
     assertThat(stored().ids()).containsExactlyInAnyOrder("a", "b");
