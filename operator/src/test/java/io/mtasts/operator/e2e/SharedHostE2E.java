@@ -97,11 +97,20 @@ class SharedHostE2E {
     await().atMost(TIMEOUT).until(() -> cluster.admin.resources(MtaStsPolicy.class)
         .inNamespace(customer).withName("example").get() == null);
     // a change of the server makes it reconcile, and sweep, now rather than within a minute
-    cluster.admin.resources(MtaStsPolicyServer.class).inNamespace(cluster.namespace)
-        .withName("shared").edit(s -> {
-          s.getSpec().setReplicas(3);
-          return s;
-        });
+    for (int attempt = 0; ; attempt++) {
+      MtaStsPolicyServer server = cluster.admin.resources(MtaStsPolicyServer.class)
+          .inNamespace(cluster.namespace).withName("shared").get();
+      server.getSpec().setReplicas(3);
+      try {
+        cluster.admin.resource(server).update();
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // the operator writes the server's status meanwhile: read again, as kubectl edit would
+        if (e.getCode() != 409 || attempt >= 5) {
+          throw e;
+        }
+      }
+    }
     await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> host(name) == null);
   }
 }

@@ -186,6 +186,24 @@ final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /** As {@link #edit}, for a shared server: again on a conflict with its status writes. */
+  void editServer(String namespace, String name,
+      java.util.function.Consumer<io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer> change) {
+    for (int attempt = 0; ; attempt++) {
+      var current = client.resources(io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer.class)
+          .inNamespace(namespace).withName(name).get();
+      change.accept(current);
+      try {
+        client.resource(current).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   MtaStsPolicy get(String name) {
     return client.resources(MtaStsPolicy.class).inNamespace(NAMESPACE).withName(name).get();
   }

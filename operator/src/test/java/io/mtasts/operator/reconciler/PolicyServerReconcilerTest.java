@@ -67,11 +67,7 @@ class PolicyServerReconcilerTest {
   }
 
   private void changeSpec(java.util.function.Consumer<MtaStsPolicyServerSpec> change) {
-    cluster.client.resources(MtaStsPolicyServer.class).inNamespace(NS).withName("shared")
-        .edit(s -> {
-          change.accept(s.getSpec());
-          return s;
-        });
+    cluster.editServer(NS, "shared", s -> change.accept(s.getSpec()));
   }
 
   private <T extends HasMetadata> T clusterScoped(Class<T> kind) {

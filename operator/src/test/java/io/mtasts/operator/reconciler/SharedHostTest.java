@@ -86,19 +86,7 @@ class SharedHostTest {
    * again when the operator's status write came in between.
    */
   private void touchServer(int replicas) {
-    for (int attempt = 0; ; attempt++) {
-      MtaStsPolicyServer server = cluster.client.resources(MtaStsPolicyServer.class)
-          .inNamespace(HOSTING).withName("shared").get();
-      server.getSpec().setReplicas(replicas);
-      try {
-        cluster.client.resource(server).update();
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 10) {
-          throw e;
-        }
-      }
-    }
+    cluster.editServer(HOSTING, "shared", s -> s.getSpec().setReplicas(replicas));
   }
 
   @Test

@@ -358,11 +358,7 @@ class SharedModeTest {
         .contains("'tenant'");
     assertThat(refused.getStatus().getShared()).isNull();
 
-    cluster.client.resources(MtaStsPolicyServer.class).inNamespace(NS).withName("shared")
-        .edit(s -> {
-          s.getSpec().setPolicyNamespaces(List.of("tenant"));
-          return s;
-        });
+    cluster.editServer(NS, "shared", s -> s.getSpec().setPolicyNamespaces(List.of("tenant")));
     MtaStsPolicy served = awaitIn("tenant", "tenant", p -> p.getStatus() != null
         && p.getStatus().getPolicyId() != null);
     assertThat(served.getStatus().getShared().getServer()).isEqualTo("mail/shared");
