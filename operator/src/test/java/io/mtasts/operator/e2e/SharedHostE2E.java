@@ -60,8 +60,11 @@ class SharedHostE2E {
 
   @Test
   void theHostIsInTheServersNamespaceAndGoesWithThePolicy() {
-    cluster.admin.resource(new MtaStsPolicyServer(cluster.namespace, "shared",
-        new MtaStsPolicyServerSpec())).create();
+    MtaStsPolicyServerSpec serverSpec = new MtaStsPolicyServerSpec();
+    // the customer's namespace may reference the provider's server
+    serverSpec.setPolicyNamespaces(java.util.List.of(customer));
+    cluster.admin.resource(new MtaStsPolicyServer(cluster.namespace, "shared", serverSpec))
+        .create();
     MtaStsPolicy policy = Policies.basic("example", customer + ".example");
     policy.getMetadata().setNamespace(customer);
     policy.getSpec().setServer(Policies.fromYaml("""
