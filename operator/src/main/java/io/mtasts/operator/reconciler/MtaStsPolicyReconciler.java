@@ -3,7 +3,6 @@ package io.mtasts.operator.reconciler;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -12,7 +11,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -128,6 +126,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   /** How soon the reconcile that writes a newly allocated id's policy follows its status write. */
   private static final Duration ID_WRITTEN_RECHECK = Duration.ofMillis(10);
+  /** How soon a reconcile whose copy was stale runs again (the informer is about to catch up). */
+  private static final Duration STALE_COPY_RETRY = Duration.ofMillis(250);
 
   private final ReconcilerSettings settings;
   private final EndpointProbe probe;
@@ -251,13 +251,16 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         recordRetirement(stored, report, false, 0, retired);
         return decided;
       });
-    } catch (DeletedMeanwhile e) {
+    } catch (PolicyStatusWrite.DeletedMeanwhile e) {
       LOG.debug("{}/{}: deleted during the reconcile; retirement takes over",
           policy.getMetadata().getNamespace(), policy.getMetadata().getName());
       return UpdateControl.noUpdate();
     } catch (PolicyGone gone) {
       LOG.debug("{}", gone.getMessage());
       return UpdateControl.noUpdate();
+    } catch (StaleCopy stale) {
+      LOG.debug("{}", stale.getMessage());
+      return UpdateControl.<MtaStsPolicy>noUpdate().rescheduleAfter(STALE_COPY_RETRY);
     }
     if (retired.protects && !RetirementLabel.present(policy)) {
       RetirementLabel.set(policy, context.getClient());
@@ -307,6 +310,15 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
    * senders may have cached has passed. Returns when the finalizer may go.
    */
   protected DeleteControl retire(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
+    try {
+      return retireFrom(policy, context);
+    } catch (StaleCopy stale) {
+      LOG.debug("{}", stale.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(STALE_COPY_RETRY);
+    }
+  }
+
+  private DeleteControl retireFrom(MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
     MtaStsPolicyStatus stored = policy.getStatus();
     PolicyRetirement before = stored == null ? null : stored.getRetirement();
@@ -407,7 +419,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       try {
         written = writeStatus(policy, status, context);
       } catch (RuntimeException e) {
-        throw PolicyGone.orItself(e, policy, context.getClient());
+        throw PolicyStatusWrite.refused(e, policy, context.getClient());
       }
       if (status.getRollout() != null && (written.getStatus() == null
           || written.getStatus().getRollout() == null)) {
@@ -427,44 +439,20 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
   }
 
   /**
-   * Writes status (with the resourceVersion read, retried on a conflict) and puts the API
-   * server's answer into JOSDK's cache of policies. A status patched through UpdateControl is not
-   * cached: a reconcile that follows at once, such as the one a finished verification asks for,
-   * would start from the informer's older copy, write the same status again and repeat its Events
-   * (and, with JSON patches, apply a list insertion twice).
+   * Writes status computed from {@code policy} if that copy is still the stored one (see
+   * {@link PolicyStatusWrite}) and puts the API server's answer into JOSDK's cache of policies.
+   * A status patched through UpdateControl is not cached: a reconcile that follows at once, such
+   * as the one a finished verification asks for, would start from the informer's older copy.
    */
   private static MtaStsPolicy writeStatus(
       MtaStsPolicy policy, MtaStsPolicyStatus status, Context<MtaStsPolicy> context) {
-    boolean ssa = context.getControllerConfiguration().getConfigurationService()
-        .useSSAToPatchPrimaryResource();
-    if (ssa) {
-      MtaStsPolicy applied = new MtaStsPolicy();
-      applied.setMetadata(new ObjectMetaBuilder()
-          .withName(policy.getMetadata().getName())
-          .withNamespace(policy.getMetadata().getNamespace())
-          .build());
-      applied.setStatus(TlsRptStatusOwnership.withoutSummary(status));
-      return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(policy, applied, context);
-    } else {
-      // a whole replacement: API servers without server-side apply (the mock server of tests and
-      // the demo) merge lists of a merge patch instead of replacing them
-      return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(policy, context, p -> {
-        // a retry after a conflict gets the fresh copy: a status computed for the live policy
-        // must not replace what the retirement has recorded since the deletion
-        if (p.isMarkedForDeletion() && !policy.isMarkedForDeletion()) {
-          throw new DeletedMeanwhile();
-        }
-        p.setStatus(TlsRptStatusOwnership.keepStored(status, p));
-        return p;
-      });
-    }
-  }
-
-  /** The policy was deleted while a reconcile of the live policy was writing its status. */
-  private static final class DeletedMeanwhile extends RuntimeException {
-    DeletedMeanwhile() {
-      super("deleted meanwhile", null, false, false);
-    }
+    var configuration = context.getControllerConfiguration();
+    MtaStsPolicy written = PolicyStatusWrite.write(context.getClient(),
+        configuration.getConfigurationService().useSSAToPatchPrimaryResource()
+            ? configuration.fieldManager() : null, policy, status);
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(policy), written, policy);
+    return written;
   }
 
   /** What a reconcile found, beyond the status it wrote: when to look again, if at all. */
@@ -752,10 +740,11 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
         report.reconcileError(rootMessage(e));
         return null;
       });
-    } catch (DeletedMeanwhile deleted) {
+    } catch (PolicyStatusWrite.DeletedMeanwhile deleted) {
       // the retirement reports from here on
-    } catch (PolicyGone gone) {
-      LOG.debug("{}", gone.getMessage());
+    } catch (PolicyGone | StaleCopy notWritten) {
+      // the retry reconciles the stored copy and reports what it finds
+      LOG.debug("{}", notWritten.getMessage());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }

@@ -111,7 +111,8 @@ class FaultRun {
       observer.faultsEnded();
       String failure = observer.awaitConvergence(bound, policyNames());
       System.out.println("operator logs: " + ControlPlaneFaults.operatorLogCount(logs,
-          "Uncaught error during event processing") + " reconciles ended in an uncaught error");
+          "Uncaught error during event processing") + " reconciles ended in an uncaught error;"
+          + " the operator exited by itself " + operator.crashes() + " times and was restarted");
       operator.sampleHeap();
       String result = String.format(java.util.Locale.ROOT,
           "RESULT scenarios=%d kills=%d premature_ids=%d lost_children=%d"
@@ -274,6 +275,10 @@ class FaultRun {
     private int started;
     private long maxHeapKib;
     private final Thread sampler;
+    private final Thread supervisor;
+    /** Set while the run itself ends the process (kill, stop): not a crash to restart. */
+    private boolean ending;
+    private int crashes;
 
     OperatorProcesses(RealCluster cluster, LocalDnsServer dns, Path logs) {
       this.cluster = cluster;
@@ -290,9 +295,41 @@ class FaultRun {
         }
       });
       sampler.start();
+      // as the kubelet restarts a container whose process ended: the operator exits by itself
+      // when it cannot start (its informers cannot list while the API server is down)
+      this.supervisor = daemon("supervisor", () -> {
+        while (true) {
+          try {
+            Thread.sleep(1000);
+            restartIfExited();
+          } catch (InterruptedException e) {
+            return;
+          } catch (IOException e) {
+            System.out.println("supervisor: restart failed: " + e);
+          }
+        }
+      });
+      supervisor.start();
+    }
+
+    private synchronized void restartIfExited() throws IOException, InterruptedException {
+      if (current == null || ending || current.isAlive()) {
+        return;
+      }
+      crashes++;
+      System.out.println("supervisor: operator process " + started + " exited by itself"
+          + " (exit " + current.exitValue() + "); restarting it, as the kubelet would");
+      Thread.sleep(2000);
+      start();
+    }
+
+    /** How often the operator exited by itself and was started again. */
+    synchronized int crashes() {
+      return crashes;
     }
 
     synchronized void start() throws IOException {
+      ending = false;
       started++;
       // fabric8's informers say at DEBUG when a watch ended with 410 Gone and they list again
       Path logback = logs.resolve("operator-logback.xml");
@@ -343,6 +380,7 @@ class FaultRun {
     }
 
     synchronized void kill() throws InterruptedException {
+      ending = true;
       current.destroyForcibly(); // SIGKILL
       current.waitFor(30, TimeUnit.SECONDS);
     }
@@ -357,6 +395,8 @@ class FaultRun {
     }
 
     synchronized void stop() throws InterruptedException {
+      ending = true;
+      supervisor.interrupt();
       if (current != null) {
         current.destroy();
         if (!current.waitFor(20, TimeUnit.SECONDS)) {

@@ -1,6 +1,7 @@
 package io.mtasts.operator.localserver;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
@@ -10,6 +11,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -27,7 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An in-process Kubernetes API server on 127.0.0.1 (Fabric8's mock server in CRUD mode) that
  * records every request, so tests, the demo and benchmarks can run the operator without a cluster
  * and count what it asks of the API. It has no server-side apply, no admission and no garbage
- * collection.
+ * collection. Unlike the plain mock server, it refuses a status replacement carrying a stale
+ * resourceVersion (409), as a real API server does.
  */
 public final class LocalApiServer implements AutoCloseable {
 
@@ -60,6 +65,8 @@ public final class LocalApiServer implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   /** Lists (GETs that are no watch) whose path contains this wait for {@link #releaseLists}. */
@@ -82,7 +89,41 @@ public final class LocalApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
           }
         }
+        if ("PUT".equalsIgnoreCase(request.getMethod()) && isStatus(request.getPath())) {
+          synchronized (this) {
+            MockResponse stale = staleStatusWrite(request);
+            return stale != null ? stale : super.dispatch(request);
+          }
+        }
         return super.dispatch(request);
+      }
+
+      /**
+       * The mock server applies a status replacement to the stored object whatever
+       * resourceVersion it carries; a real API server refuses a stale one with 409.
+       */
+      private MockResponse staleStatusWrite(RecordedRequest request) {
+        // read without consuming: the body is dispatched after the check
+        String sent = resourceVersion(new String(request.getBody().getBytes(),
+            java.nio.charset.StandardCharsets.UTF_8));
+        if (sent == null) {
+          return null;
+        }
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        String object = (query < 0 ? path : path.substring(0, query))
+            .replaceFirst("/status$", "");
+        MockResponse current = super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
+            object, new Headers.Builder().build(), new Buffer()));
+        String stored = current.code() == 200 ? resourceVersion(current.getBody().readUtf8())
+            : null;
+        if (stored == null || stored.equals(sent)) {
+          return null;
+        }
+        return new MockResponse().setResponseCode(409).setBody(("{\"kind\":\"Status\","
+            + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\","
+            + "\"code\":409,\"message\":\"the object has been modified; please apply your"
+            + " changes to the latest version and try again\"}"));
       }
     };
     server = new KubernetesMockServer(
@@ -91,6 +132,20 @@ public final class LocalApiServer implements AutoCloseable {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not start the local API server", e);
+    }
+  }
+
+  private static boolean isStatus(String path) {
+    int query = path.indexOf('?');
+    return (query < 0 ? path : path.substring(0, query)).endsWith("/status");
+  }
+
+  private static String resourceVersion(String json) {
+    try {
+      JsonNode rv = JSON.readTree(json).path("metadata").path("resourceVersion");
+      return rv.isTextual() ? rv.asText() : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 
