@@ -58,6 +58,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -240,6 +241,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, Context<MtaStsPolicy> context) {
     MtaStsPolicyStatus stored = policy.getStatus();
     Retired retired = new Retired();
+    retired.latest = policy;
     Outcome outcome;
     try {
       outcome = updateStatus(policy, context, report -> {
@@ -250,7 +252,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
             report.conditions().isTrue(ConditionTypes.POLICY_SERVED));
         recordRetirement(stored, report, false, 0, retired);
         return decided;
-      });
+      }, written -> retired.latest = written);
     } catch (PolicyStatusWrite.DeletedMeanwhile e) {
       LOG.debug("{}/{}: deleted during the reconcile; retirement takes over",
           policy.getMetadata().getNamespace(), policy.getMetadata().getName());
@@ -263,7 +265,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return UpdateControl.<MtaStsPolicy>noUpdate().rescheduleAfter(STALE_COPY_RETRY);
     }
     if (retired.protects && !RetirementLabel.present(policy)) {
-      RetirementLabel.set(policy, context.getClient());
+      RetirementLabel.set(retired.latest, context.getClient());
     }
     outcome = outcome.sooner(retired.untilComplete);
     UpdateControl<MtaStsPolicy> control = UpdateControl.noUpdate();
@@ -273,6 +275,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
 
   /** What a reconcile found about retirement, for the steps after the status write. */
   private static final class Retired {
+    /** The policy as this reconcile left it: as read, or as its status write returned it. */
+    MtaStsPolicy latest;
     boolean protects;
     Optional<Duration> untilComplete = Optional.empty();
     boolean complete;
@@ -407,6 +411,12 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
    */
   private <T> T updateStatus(MtaStsPolicy policy, Context<MtaStsPolicy> context,
       Function<StatusAggregator, T> change) {
+    return updateStatus(policy, context, change, written -> {});
+  }
+
+  /** As above; {@code onWritten} gets the policy the API server returned, if status changed. */
+  private <T> T updateStatus(MtaStsPolicy policy, Context<MtaStsPolicy> context,
+      Function<StatusAggregator, T> change, Consumer<MtaStsPolicy> onWritten) {
     MtaStsPolicyStatus before = policy.getStatus();
     MtaStsPolicyStatus status = before == null
         ? new MtaStsPolicyStatus() : SERIALIZATION.clone(before);
@@ -430,6 +440,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       }
       events.recordTransitions(policy, before == null ? null : before.getConditions(),
           status.getConditions());
+      onWritten.accept(written);
     }
     return result;
   }
@@ -448,8 +459,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       MtaStsPolicy policy, MtaStsPolicyStatus status, Context<MtaStsPolicy> context) {
     var configuration = context.getControllerConfiguration();
     MtaStsPolicy written = PolicyStatusWrite.write(context.getClient(),
-        configuration.getConfigurationService().useSSAToPatchPrimaryResource()
-            ? configuration.fieldManager() : null, policy, status);
+        PolicyStatusWrite.serverSideApply(context) ? configuration.fieldManager() : null,
+        policy, status);
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(policy), written, policy);
     return written;
@@ -547,6 +558,10 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       report.idAllocated(plan, id.allocation().get());
       if (plan.sharedServer().isPresent()) {
         shared.handOver(plan, report);
+        report.ready(plan);
+        // the servers' watches need a moment to load the bytes: a probe at once would only
+        // find them missing, and write that to status
+        return Outcome.after(SharedServing.FIRST_RECHECK);
       }
       report.ready(plan);
       return Outcome.after(ID_WRITTEN_RECHECK);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
 import io.mtasts.operator.reconciler.tlsrpt.TlsRptStatusOwnership;
@@ -24,6 +25,16 @@ public final class PolicyStatusWrite {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private PolicyStatusWrite() {}
+
+  /**
+   * Whether status is written by server-side apply: when the API server has it, the runtime
+   * turns it on for the dependent resources, and the status writes follow that setting (JOSDK's
+   * own patches of the primary resource never use it, see OperatorRuntime).
+   */
+  public static boolean serverSideApply(Context<?> context) {
+    return context.getControllerConfiguration().getConfigurationService()
+        .ssaBasedCreateUpdateMatchForDependentResources();
+  }
 
   /**
    * Writes {@code status}, computed from {@code read}: by server-side apply as

@@ -111,7 +111,11 @@ public final class OperatorRuntime implements AutoCloseable {
           // closed here after the Lease is released, which needs the client
           .withCloseClientOnStop(false)
           .withSSABasedCreateUpdateMatchForDependentResources(ssa)
-          .withUseSSAToPatchPrimaryResource(ssa)
+          // JOSDK adds and removes finalizers with JSON patches then: an apply of only the
+          // finalizer, from an event older than the deletion, would create the policy again
+          // without its spec (an apply creates what is missing); the status writes choose
+          // server-side apply by the setting above (PolicyStatusWrite.serverSideApply)
+          .withUseSSAToPatchPrimaryResource(false)
           // on SIGTERM, reconciles in flight get this long to finish (the chart's
           // terminationGracePeriodSeconds leaves room for it and for releasing the Lease)
           .withReconciliationTerminationTimeout(RECONCILE_TERMINATION_TIMEOUT)

@@ -79,6 +79,31 @@ class RetirementTest {
   }
 
   @Test
+  void theLabelAndTheFinalizerComeInOneWriteAndKeepOtherFinalizers() throws Exception {
+    start(Map.of());
+    MtaStsPolicy policy = Policies.basic(NAME, "example.com");
+    policy.getMetadata().setFinalizers(List.of("example.org/backup"));
+    cluster.create(policy);
+    cluster.awaitChild(Deployment.class, CHILD, x -> true);
+    cluster.api.clearRequests();
+    cluster.completeRollout(CHILD);
+    MtaStsPolicy labelled = cluster.awaitPolicy(NAME, p -> p.getStatus() != null
+        && p.getStatus().getPolicyId() != null && RetirementLabel.present(p)
+        && p.hasFinalizer(RetirementLabel.FINALIZER));
+
+    assertThat(labelled.getMetadata().getFinalizers())
+        .containsExactly("example.org/backup", RetirementLabel.FINALIZER);
+    // once the finalizer is there, the retirement controller has nothing to add
+    Thread.sleep(1000);
+    assertThat(cluster.api.requests().stream()
+        .filter(r -> r.isWrite() && !r.method().equals("POST"))
+        .filter(r -> r.path().matches(".*/mtastspolicies/" + NAME + "(\\?.*)?"))
+        .map(r -> r.method() + " " + r.path()).toList())
+        .as("writes of the policy itself (not its status) after it was served")
+        .hasSize(1);
+  }
+
+  @Test
   void deletingServesModeNoneUnderANewIdAndHoldsItForTheMaxAge() throws Exception {
     start(Map.of());
     MtaStsPolicy before = advertised(3);

@@ -32,7 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * records every request, so tests, the demo and benchmarks can run the operator without a cluster
  * and count what it asks of the API. It has no server-side apply, no admission and no garbage
  * collection. Unlike the plain mock server, it refuses a status replacement carrying a stale
- * resourceVersion (409), as a real API server does.
+ * resourceVersion (409) and a JSON patch whose test fails (422), as a real API server does.
  */
 public final class LocalApiServer implements AutoCloseable {
 
@@ -95,7 +95,16 @@ public final class LocalApiServer implements AutoCloseable {
             return stale != null ? stale : super.dispatch(request);
           }
         }
-        return super.dispatch(request);
+        try {
+          return super.dispatch(request);
+        } catch (RuntimeException e) {
+          if (!e.getClass().getName().endsWith("JsonPatchException")) {
+            throw e;
+          }
+          // the mock server lets a JSON patch whose test fails escape, and never answers; a
+          // real API server refuses it
+          return status(422, "Invalid", e.getMessage());
+        }
       }
 
       /**
@@ -120,10 +129,8 @@ public final class LocalApiServer implements AutoCloseable {
         if (stored == null || stored.equals(sent)) {
           return null;
         }
-        return new MockResponse().setResponseCode(409).setBody(("{\"kind\":\"Status\","
-            + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\","
-            + "\"code\":409,\"message\":\"the object has been modified; please apply your"
-            + " changes to the latest version and try again\"}"));
+        return status(409, "Conflict", "the object has been modified; please apply your"
+            + " changes to the latest version and try again");
       }
     };
     server = new KubernetesMockServer(
@@ -133,6 +140,14 @@ public final class LocalApiServer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalStateException("could not start the local API server", e);
     }
+  }
+
+  /** A refusal as the API server words it: a Status object. */
+  private static MockResponse status(int code, String reason, String message) {
+    var body = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1")
+        .put("status", "Failure").put("reason", reason).put("code", code)
+        .put("message", message);
+    return new MockResponse().setResponseCode(code).setBody(body.toString());
   }
 
   private static boolean isStatus(String path) {

@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
+import io.mtasts.operator.reconciler.PolicyStatusWrite;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServerStatus;
 import io.mtasts.operator.reconciler.SharedHostSweep;
 import io.mtasts.operator.reconciler.status.StatusConditions;
@@ -277,9 +278,7 @@ public class PolicyServerReconciler
 
   private static void writeStatus(MtaStsPolicyServer server, MtaStsPolicyServerStatus status,
       Context<MtaStsPolicyServer> context) {
-    boolean ssa = context.getControllerConfiguration().getConfigurationService()
-        .useSSAToPatchPrimaryResource();
-    if (ssa) {
+    if (PolicyStatusWrite.serverSideApply(context)) {
       MtaStsPolicyServer applied = new MtaStsPolicyServer();
       applied.setMetadata(new ObjectMetaBuilder()
           .withName(server.getMetadata().getName())
