@@ -166,6 +166,13 @@ public final class SharedScaleBenchmark {
     return status != 0 ? status : figures.allMet() ? 0 : 1;
   }
 
+  /** What the Events the operator wrote were about: a count per type and reason. */
+  private Map<String, Long> eventsByReason() {
+    return admin.v1().events().inNamespace(policyNs).list().getItems().stream()
+        .collect(java.util.stream.Collectors.groupingBy(e -> e.getType() + " " + e.getReason(),
+            java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+  }
+
   private void measure() throws Exception {
     Config config = new ConfigBuilder(Config.autoConfigure(null))
         .withUserAgent("mta-sts-bench").withRequestTimeout(60_000).build();
@@ -222,6 +229,7 @@ public final class SharedScaleBenchmark {
           (writes.total() - leases) / (double) crs, 5, "");
       figures.note("operator writes during creation: " + writes.byKind() + ", refused "
           + writes.refused() + " (Lease renewals are not counted per policy)");
+      figures.note("Events of the policies by type and reason: " + eventsByReason());
     } else {
       figures.info("writes_per_cr", "API writes per new policy", "n/a");
     }
