@@ -53,7 +53,8 @@ public final class RetirementLabel {
     ArrayNode patch = JSON.createArrayNode();
     patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
         .put("value", meta.getResourceVersion());
-    if (meta.getLabels() == null) {
+    // an empty map in the model may be no map at all in the stored object
+    if (meta.getLabels() == null || meta.getLabels().isEmpty()) {
       patch.addObject().put("op", "add").put("path", "/metadata/labels")
           .putObject("value").put(KEY, VALUE);
     } else {
@@ -75,8 +76,8 @@ public final class RetirementLabel {
           + " it", meta.getNamespace(), meta.getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 422) {
-        LOG.debug("{}/{}: changed meanwhile; labelled for retirement by a later reconcile",
-            meta.getNamespace(), meta.getName());
+        LOG.info("{}/{}: not labelled for retirement yet (changed meanwhile: {}); a later"
+            + " reconcile tries again", meta.getNamespace(), meta.getName(), e.getMessage());
         return;
       }
       LOG.warn("{}/{}: could not label the policy for retirement: {}", meta.getNamespace(),
