@@ -108,6 +108,14 @@ public class PolicyEvents {
     if (worth.size() > 1) {
       worth.removeIf(c -> ConditionTypes.READY.equals(c.getType()));
     }
+    // Verified sums up the checks, the DNS records' among them: the same reason on both is one
+    // finding, told once
+    Condition records = find(worth, ConditionTypes.DNS_RECORDS_VERIFIED);
+    if (records != null) {
+      worth.removeIf(c -> ConditionTypes.VERIFIED.equals(c.getType())
+          && Objects.equals(c.getStatus(), records.getStatus())
+          && Objects.equals(c.getReason(), records.getReason()));
+    }
     return worth.stream()
         .map(c -> new Notice(isProblem(c) ? "Warning" : "Normal", c.getReason(),
             c.getType() + " is " + c.getStatus() + ": " + c.getMessage()))

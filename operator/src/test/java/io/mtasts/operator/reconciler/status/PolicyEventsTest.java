@@ -108,6 +108,31 @@ class PolicyEventsTest {
   }
 
   @Test
+  void aMissingTxtRecordIsOneWarningNotOneForEachConditionThatSaysSo() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.DNS_RECORDS_VERIFIED, StatusConditions.UNKNOWN,
+            ConditionReasons.PENDING, ".")
+        .set(ConditionTypes.VERIFIED, StatusConditions.UNKNOWN, ConditionReasons.PENDING, "."));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.DNS_RECORDS_VERIFIED, false, "StsTxtRecordFailed", "no TXT record")
+        .set(ConditionTypes.VERIFIED, false, "StsTxtRecordFailed", "StsTxtRecord: no TXT"));
+    assertThat(PolicyEvents.noticesFor(before, after)).containsExactly(new Notice("Warning",
+        "StsTxtRecordFailed", "DnsRecordsVerified is False: no TXT record"));
+  }
+
+  @Test
+  void verifiedFailingForAnotherReasonThanTheRecordsIsItsOwnWarning() {
+    List<Condition> before = conditions(null, c -> c
+        .set(ConditionTypes.DNS_RECORDS_VERIFIED, true, ConditionReasons.PASSED, "ok")
+        .set(ConditionTypes.VERIFIED, true, ConditionReasons.PASSED, "ok"));
+    List<Condition> after = conditions(before, c -> c
+        .set(ConditionTypes.DNS_RECORDS_VERIFIED, false, "StsTxtRecordFailed", "no TXT record")
+        .set(ConditionTypes.VERIFIED, false, "PolicyFetchFailed", "fetch failed"));
+    assertThat(PolicyEvents.noticesFor(before, after)).extracting(Notice::reason)
+        .containsExactly("StsTxtRecordFailed", "PolicyFetchFailed");
+  }
+
+  @Test
   void readyAloneIsRecorded() {
     List<Condition> before = conditions(null, c -> c
         .set(ConditionTypes.READY, true, ConditionReasons.READY, "ready"));
