@@ -211,7 +211,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       shared.recount().attach(cache);
     }
     return List.of(verificationDone, domainClaims.eventSource(context),
-        ServedEndpointSlices.eventSource(context), SharedServerEndpointSlices.eventSource(context));
+        ServedEndpointSlices.ownServers(context), ServedEndpointSlices.sharedServers(context));
   }
 
   /** Reports policies' changes of shared serving to the shared servers' reconciler. */

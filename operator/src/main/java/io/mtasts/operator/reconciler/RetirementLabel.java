@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Marks a policy that has advertised an enforce or testing id, and so must be retired rather
  * than deleted at once. The label selects the policy for {@link PolicyRetirementReconciler},
- * whose finalizer {@value #FINALIZER} goes on with it in one write; a policy that never protected mail carries
- * neither and is deleted at once.
+ * whose finalizer {@value #FINALIZER} goes on with it in one write; a policy that never
+ * protected mail carries neither and is deleted at once.
  */
 public final class RetirementLabel {
 

@@ -187,10 +187,7 @@ public final class SharedHostExposure {
 
   /** The shared server's Service, the Ingress backend. */
   private static String serviceName(SharedHost host) {
-    MtaStsPolicyServer server = new MtaStsPolicyServer();
-    server.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-        .withName(host.serverName()).withNamespace(host.serverNamespace()).build());
-    return ServerChildNames.of(server);
+    return ServerChildNames.of(host.serverName());
   }
 
   /**

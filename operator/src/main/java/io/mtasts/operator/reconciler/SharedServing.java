@@ -14,6 +14,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.api.v1alpha1.SharedPolicy;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.plan.SharedServerName;
+import io.mtasts.operator.reconciler.server.ServerChildNames;
 import io.mtasts.operator.reconciler.server.DesiredServerChildren;
 import io.mtasts.operator.reconciler.server.ServerRecount;
 import io.mtasts.operator.reconciler.server.SharedServerAccess;
@@ -161,10 +162,10 @@ final class SharedServing {
 
   private Optional<NotServed> probe(PolicyPlan plan, SharedServerName server,
       Context<MtaStsPolicy> context) {
-    String service = SharedServerEndpointSlices.serviceName(server);
+    String service = ServerChildNames.of(server.name());
     List<ServingEndpoint> endpoints = ServingEndpoints.of(service,
         DesiredServerChildren.HTTP_PORT_NAME,
-        SharedServerEndpointSlices.of(context, server.namespace(), service));
+        ServedEndpointSlices.ofShared(context, server.namespace(), service));
     if (endpoints.isEmpty()) {
       return Optional.of(new NotServed(ConditionReasons.NO_SERVING_ENDPOINT, "the shared"
           + " MtaStsPolicyServer " + server.key() + " has no ready endpoint: no EndpointSlice of"

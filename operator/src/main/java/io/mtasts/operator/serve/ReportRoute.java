@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -26,10 +25,10 @@ import java.util.stream.Collectors;
  * of the request's host, when that policy asks for them ({@code spec.tlsRpt.receive}).
  *
  * <p>A 2xx answer means the report is stored (202) or was already (200, a duplicate by report
- * id), and is sent only once it is written; everything else is a 4xx or 503 that names the problem, so a reporter (or whoever tests
- * the endpoint by hand) can tell what to fix. Every request to the path spends a token of its
- * client's rate limit, so probing hosts costs as much as posting; the costly step (inflating and
- * parsing) comes only after the cheap checks.
+ * id), and is sent only once it is written; everything else is a 4xx or 503 that names the
+ * problem, so a reporter (or whoever tests the endpoint by hand) can tell what to fix. Every
+ * request to the path spends a token of its client's rate limit, so probing hosts costs as much
+ * as posting; the costly step (inflating and parsing) comes only after the cheap checks.
  */
 public final class ReportRoute implements Route {
 
@@ -76,12 +75,11 @@ public final class ReportRoute implements Route {
    */
   @Override
   public CompletionStage<Reply> respond(Request request) {
-    AtomicReference<Admitted> admitted = new AtomicReference<>();
-    Reply refused = refuseOrAdmit(request, admitted);
-    if (refused != null) {
-      return CompletableFuture.completedFuture(refused);
+    Verdict verdict = refuseOrAdmit(request);
+    if (verdict.refusal() != null) {
+      return CompletableFuture.completedFuture(verdict.refusal());
     }
-    Admitted a = admitted.get();
+    Admitted a = verdict.admitted();
     return switch (a.admission().outcome()) {
       case QUEUED -> whenStored(a.admission(), Reply.text(202, "stored report " + a.id()
           + " for " + a.domain()));
@@ -96,6 +94,17 @@ public final class ReportRoute implements Route {
 
   private record Admitted(ReportStore.Admission admission, String id, String domain) {}
 
+  /** What the checks of a request found: a refusal to answer, or the admitted report. */
+  private record Verdict(Reply refusal, Admitted admitted) {
+    static Verdict refused(Reply reply) {
+      return new Verdict(reply, null);
+    }
+
+    static Verdict admitted(Admitted report) {
+      return new Verdict(null, report);
+    }
+  }
+
   private static CompletionStage<Reply> whenStored(ReportStore.Admission admission,
       Reply stored) {
     return admission.stored().copy()
@@ -106,53 +115,55 @@ public final class ReportRoute implements Route {
             + " duplicate", 60));
   }
 
-  /** A refusal, or null with the report handed to the store in {@code admitted}. */
-  private Reply refuseOrAdmit(Request request, AtomicReference<Admitted> admitted) {
+  /** A refusal, or the report handed to the store. */
+  private Verdict refuseOrAdmit(Request request) {
     if (!loaded.getAsBoolean() || !store.isLoaded()) {
-      return retry(503, "reports cannot be received yet: the server is still loading", 10);
+      return Verdict.refused(retry(503, "reports cannot be received yet: the server is still"
+          + " loading", 10));
     }
     OptionalLong wait = rateLimit.take(request.client());
     if (wait.isPresent()) {
-      return retry(429, "too many requests from " + request.client() + "; retry after "
-          + wait.getAsLong() + " seconds", wait.getAsLong());
+      return Verdict.refused(retry(429, "too many requests from " + request.client()
+          + "; retry after " + wait.getAsLong() + " seconds", wait.getAsLong()));
     }
     Optional<PolicyHosts.Entry> served = hosts.served(request.host());
     if (served.isEmpty()) {
-      return Reply.text(404, "no policy is served for host '" + request.host() + "'");
+      return Verdict.refused(Reply.text(404, "no policy is served for host '" + request.host()
+          + "'"));
     }
     PolicyHosts.Entry entry = served.get();
     if (!entry.receivesReports()) {
-      return Reply.text(403, "the policy of " + entry.domain() + " does not receive TLS reports"
-          + " here (its spec.tlsRpt.receive is not true)");
+      return Verdict.refused(Reply.text(403, "the policy of " + entry.domain()
+          + " does not receive TLS reports here (its spec.tlsRpt.receive is not true)"));
     }
     Optional<ReportMediaType> type = ReportMediaType.fromContentType(request.contentType());
     if (type.isEmpty()) {
-      return Reply.text(415, "Content-Type '" + request.contentType() + "' is not allowed; send "
-          + ReportMediaType.GZIP.mediaType() + " or " + ReportMediaType.JSON.mediaType()
-          + " (RFC 8460 section 5.3)");
+      return Verdict.refused(Reply.text(415, "Content-Type '" + request.contentType()
+          + "' is not allowed; send " + ReportMediaType.GZIP.mediaType() + " or "
+          + ReportMediaType.JSON.mediaType() + " (RFC 8460 section 5.3)"));
     }
     if (request.body().length == 0) {
-      return Reply.text(400, "the request has no body; send the report");
+      return Verdict.refused(Reply.text(400, "the request has no body; send the report"));
     }
     ParseResult<TlsRptReport> parsed = reader.read(request.body(), type.get());
     if (!parsed.isValid()) {
       Finding first = parsed.errors().get(0);
       int status = "gzip".equals(first.where()) && first.message().startsWith("inflates") ? 413
           : 400;
-      return Reply.text(status, "not a valid TLS report: " + parsed.errors().stream()
-          .map(Finding::toString).collect(Collectors.joining("; ")));
+      return Verdict.refused(Reply.text(status, "not a valid TLS report: "
+          + parsed.errors().stream().map(Finding::toString).collect(Collectors.joining("; "))));
     }
     TlsRptReport report = parsed.get();
     if (report.reportId().length() > MAX_ID_LENGTH) {
-      return Reply.text(400, "not a valid TLS report: report-id: longer than " + MAX_ID_LENGTH
-          + " characters");
+      return Verdict.refused(Reply.text(400, "not a valid TLS report: report-id: longer than "
+          + MAX_ID_LENGTH + " characters"));
     }
     for (int i = 0; i < report.policies().size(); i++) {
       PolicyResult policy = report.policies().get(i);
       if (!policy.domain().equalsIgnoreCase(entry.domain())) {
-        return Reply.text(403, "policies[" + i + "].policy.policy-domain: '" + policy.domain()
-            + "' is not " + entry.domain() + ", the domain of this host; send each domain's"
-            + " reports to the rua of that domain");
+        return Verdict.refused(Reply.text(403, "policies[" + i + "].policy.policy-domain: '"
+            + policy.domain() + "' is not " + entry.domain() + ", the domain of this host;"
+            + " send each domain's reports to the rua of that domain"));
       }
     }
     String organization = report.organization().length() > MAX_ORGANIZATION_LENGTH
@@ -161,9 +172,8 @@ public final class ReportRoute implements Route {
         clock.instant());
     received = new ReceivedReports.Received(received.id(), organization, received.received(),
         received.start(), received.end(), received.counts());
-    admitted.set(new Admitted(store.accept(entry, received), report.reportId(),
+    return Verdict.admitted(new Admitted(store.accept(entry, received), report.reportId(),
         entry.domain()));
-    return null;
   }
 
   private static Reply retry(int status, String message, long seconds) {

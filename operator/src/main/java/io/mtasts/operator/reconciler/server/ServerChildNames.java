@@ -33,7 +33,11 @@ public final class ServerChildNames {
    * and a hash suffix instead, so that two servers never share a name.
    */
   public static String of(MtaStsPolicyServer server) {
-    String crName = server.getMetadata().getName();
+    return of(server.getMetadata().getName());
+  }
+
+  /** As {@link #of(MtaStsPolicyServer)}, from the server's name alone. */
+  public static String of(String crName) {
     String name = PREFIX + crName.replace('.', '-');
     if (name.length() <= MAX_NAME && !crName.contains(".")) {
       return name;
