@@ -139,6 +139,15 @@ public final class PolicyMetrics {
    */
   public void served(ResourceID id, String domain, boolean isServed) {
     String tag = domain == null ? "" : domain;
+    // the last verification's results are of the old domain: they go with it, not only once
+    // the new domain is verified
+    byPolicy.computeIfPresent(id, (k, checked) -> {
+      if (checked.domain.equals(tag)) {
+        return checked;
+      }
+      checked.meters.forEach(registry::remove);
+      return null;
+    });
     ServedGauge gauge = served.compute(id, (k, old) -> {
       if (old != null && old.domain.equals(tag)) {
         return old;
