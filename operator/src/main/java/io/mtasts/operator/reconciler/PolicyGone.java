@@ -1,11 +1,8 @@
 package io.mtasts.operator.reconciler;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The policy a reconcile was working on was deleted meanwhile: its status write found no object
@@ -22,45 +19,6 @@ public final class PolicyGone extends RuntimeException {
     super(policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName()
         + " was deleted while it was reconciled (HTTP " + cause.getCode() + ")", cause, false,
         false);
-  }
-
-  /**
-   * Whether {@code failure} of a write of {@code policy} means the policy is gone;
-   * {@code current} reads the API server's copy (null when there is none), asked only on a
-   * conflict.
-   */
-  static boolean explains(Throwable failure, MtaStsPolicy policy,
-      Supplier<MtaStsPolicy> current) {
-    Optional<KubernetesClientException> refused = refusal(failure);
-    if (refused.isEmpty()) {
-      return false;
-    }
-    int code = refused.get().getCode();
-    if (code == 404) {
-      return true;
-    }
-    if (code != 409) {
-      return false;
-    }
-    MtaStsPolicy now;
-    try {
-      now = current.get();
-    } catch (KubernetesClientException e) {
-      return false;
-    }
-    return now == null
-        || !Objects.equals(now.getMetadata().getUid(), policy.getMetadata().getUid());
-  }
-
-  /** {@code failure} as a PolicyGone when it means the policy was deleted, else itself. */
-  static RuntimeException orItself(RuntimeException failure, MtaStsPolicy policy,
-      KubernetesClient client) {
-    if (explains(failure, policy, () -> client.resources(MtaStsPolicy.class)
-        .inNamespace(policy.getMetadata().getNamespace())
-        .withName(policy.getMetadata().getName()).get())) {
-      return new PolicyGone(policy, refusal(failure).orElseThrow());
-    }
-    return failure;
   }
 
   /** The API server's answer somewhere in {@code failure}'s causes. */

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
 import io.mtasts.operator.reconciler.tlsrpt.TlsRptStatusOwnership;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -69,11 +70,15 @@ public final class PolicyStatusWrite {
    */
   static RuntimeException refused(RuntimeException failure, MtaStsPolicy read,
       KubernetesClient client) {
-    RuntimeException gone = PolicyGone.orItself(failure, read, client);
     Optional<KubernetesClientException> refusal = PolicyGone.refusal(failure);
-    if (gone != failure || refusal.isEmpty() || refusal.get().getCode() != 409) {
-      return gone;
+    int code = refusal.map(KubernetesClientException::getCode).orElse(0);
+    if (code == 404) {
+      return new PolicyGone(read, refusal.get());
     }
+    if (code != 409) {
+      return failure;
+    }
+    // one read tells the three apart: gone or replaced, being deleted, or changed
     MtaStsPolicy stored;
     try {
       stored = client.resources(MtaStsPolicy.class)
@@ -82,8 +87,9 @@ public final class PolicyStatusWrite {
     } catch (KubernetesClientException e) {
       return failure;
     }
-    if (stored == null) {
-      return failure;
+    if (stored == null
+        || !Objects.equals(stored.getMetadata().getUid(), read.getMetadata().getUid())) {
+      return new PolicyGone(read, refusal.get());
     }
     if (stored.isMarkedForDeletion() && !read.isMarkedForDeletion()) {
       return new DeletedMeanwhile();
