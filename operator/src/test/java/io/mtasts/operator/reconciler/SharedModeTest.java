@@ -148,6 +148,54 @@ class SharedModeTest {
   }
 
   @Test
+  void aServerThatLoadsTheBytesWithinSecondsCostsNoStatusWriteForTheWait() throws Exception {
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = cluster.client.resources(MtaStsPolicy.class).inNamespace(NS)
+        .withName("example").watch(new io.fabric8.kubernetes.client.Watcher<MtaStsPolicy>() {
+          @Override
+          public void eventReceived(Action action, MtaStsPolicy p) {
+            if (p.getStatus() != null) {
+              p.getStatus().condition(ConditionTypes.POLICY_SERVED)
+                  .ifPresent(c -> told.add(c.getReason()));
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+        })) {
+      cluster.create(referencing(Policies.basic("example", "example.com"), null));
+      cluster.awaitPolicy("example", p -> handedOver(p, TESTING_POLICY));
+      // the first probe, a second after the handover, finds nothing; the bytes come after it
+      Thread.sleep(1_500);
+      cluster.probe.serveAt("10.244.1.10", bytes(TESTING_POLICY));
+      cluster.awaitPolicy("example", p -> advertises(p, TESTING_POLICY));
+      await().atMost(OperatorHarness.TIMEOUT).until(() -> told.contains(ConditionReasons.SERVED));
+    }
+
+    // the miss was not written: status went from the handover straight to served
+    assertThat(cluster.probe.asked()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(told.stream().distinct().toList())
+        .containsExactly(ConditionReasons.HANDED_OVER, ConditionReasons.SERVED);
+  }
+
+  @Test
+  void aServerStillWithoutTheBytesAfterSomeSecondsIsWrittenToStatus() {
+    createServer(NS, null);
+    serverEndpoints(NS, "10.244.1.10");
+    cluster.create(referencing(Policies.basic("example", "example.com"), null));
+    long handedAt = System.nanoTime();
+    cluster.awaitPolicy("example", p -> handedOver(p, TESTING_POLICY));
+
+    MtaStsPolicy missing = cluster.awaitPolicy("example", p -> condition(p,
+        ConditionTypes.POLICY_SERVED, "False", ConditionReasons.ENDPOINT_PROBE_FAILED));
+    // told after the quiet probes (1 + 1 + 2 s), not after the first
+    assertThat(Duration.ofNanos(System.nanoTime() - handedAt)).isGreaterThan(Duration.ofSeconds(3));
+    assertThat(missing.getStatus().getPolicyId()).isNull();
+  }
+
+  @Test
   void theServerIsAskedOnlyForBytesAlreadyHandedOverInStatus() {
     List<String> early = new java.util.concurrent.CopyOnWriteArrayList<>();
     cluster.probe.onFetch(plan -> {
