@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The HTTP layer of the shared policy server, measured: the JDK's com.sun.net.httpserver and
 # Netty answer the same routes for BENCH_HOSTS policy hosts on 127.0.0.1, loaded by wrk over
-# keep-alive connections, each request for another host. Prints RESULT lines per backend.
+# keep-alive connections, each request for another host, and nginx serving one static file is
+# the yardstick. Prints RESULT lines per backend.
 #
 #   bench/http.sh                          10,000 hosts, 64 connections, 15 s per backend
 #   BENCH_HOSTS=1000 BENCH_CONNECTIONS=16 BENCH_SECONDS=30 bench/http.sh
 #   BENCH_SERVER_THREADS=2                 handler threads (JDK) or event loops (Netty)
 #   BENCH_SLOW_CLIENTS=16                  each backend is measured twice: alone, then while this
 #                                          many connections hold half a request line
-#   BENCH_BACKENDS="netty jdk"             which backends, in order
+#   BENCH_BACKENDS="netty jdk nginx"       which backends, in order
 #   MVN_ARGS=-o bench/http.sh              build offline
 #
 # wrk comes from Debian's packages; it is installed when missing and apt-get can.
@@ -34,7 +35,7 @@ slow_clients=${BENCH_SLOW_CLIENTS:-16}
 echo "machine: $(nproc) CPUs, $(uptime | sed 's/.*load/load/')" >&2
 java -version 2>&1 | head -1 >&2
 
-for backend in ${BENCH_BACKENDS:-netty jdk}; do
+for backend in ${BENCH_BACKENDS:-netty jdk nginx}; do
   out=$(mktemp)
   # nodelay: without it the JDK's server writes headers and body apart and waits on delayed ACKs
   # (about 40 ms an answer); Netty sets TCP_NODELAY itself
@@ -62,7 +63,12 @@ for backend in ${BENCH_BACKENDS:-netty jdk}; do
     done
     line=$(HOSTS=$hosts wrk -t1 -c"$conns" -d"${secs}s" -s bench/http.lua "$url" | grep '^WRK ')
     for fd in "${fds[@]}"; do exec {fd}>&-; done
-    rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
+    if [[ $backend == nginx ]]; then
+      # the master and its workers, not the JVM that started them
+      rss=$(ps -C nginx -o rss= | awk '{s += $1} END {print int(s / 1024)}')
+    else
+      rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
+    fi
     # shellcheck disable=SC2086  # key=value words
     eval "$(echo "${line#WRK }" | tr ' ' '\n' | sed 's/^/w_/')"
     awk -v b="$backend" -v h="$hosts" -v c="$conns" -v s="$slow" -v r="$w_requests" \

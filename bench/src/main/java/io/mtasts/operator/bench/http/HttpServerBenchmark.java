@@ -23,9 +23,10 @@ import java.util.concurrent.Executors;
 
 /**
  * One policy server backend on 127.0.0.1 with many policy hosts, for bench/http.sh to load with
- * wrk. Both backends answer through the same {@link Routes}, so only the HTTP layer differs.
+ * wrk. The JDK and Netty backends answer through the same {@link Routes}, so only the HTTP layer
+ * differs; nginx serving one static file is the yardstick.
  *
- * <p>Usage: {@code HttpServerBenchmark jdk|netty HOSTS THREADS}; prints {@code LISTENING port}
+ * <p>Usage: {@code HttpServerBenchmark jdk|netty|nginx HOSTS THREADS}; prints {@code LISTENING port}
  * and runs until killed.
  */
 public final class HttpServerBenchmark {
@@ -51,7 +52,16 @@ public final class HttpServerBenchmark {
           HttpSettings.defaults("127.0.0.1", 0).withThreads(threads), routes,
           new SimpleMeterRegistry()).port();
       case "jdk" -> port = jdk(routes, threads);
-      default -> throw new IllegalArgumentException("backend must be jdk or netty");
+      case "nginx" -> {
+        // the yardstick: nginx serving one static file for every host, as in bench/shared.sh
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("http-bench-nginx");
+        var nginx = io.mtasts.operator.bench.scale.LoadGenerator.Nginx.start(dir,
+            "version: STSv1\r\nmode: enforce\r\nmx: mx1.d1.example\r\nmx: mx2.d1.example\r\n"
+                + "max_age: 604800\r\n");
+        Runtime.getRuntime().addShutdownHook(new Thread(nginx::close));
+        port = nginx.port();
+      }
+      default -> throw new IllegalArgumentException("backend must be jdk, netty or nginx");
     }
     System.out.println("LISTENING " + port);
     System.out.flush();

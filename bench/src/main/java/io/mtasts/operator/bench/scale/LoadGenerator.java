@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the N policy hosts; a short warm-up, then the measured run. And the yardstick it is compared
  * with: a local nginx serving one static file.
  */
-final class LoadGenerator {
+public final class LoadGenerator {
 
   /** What one measured run gave. */
   record Result(double rps, double p50Ms, double p99Ms, long errors, long non2xx) {}
@@ -65,7 +65,7 @@ final class LoadGenerator {
   }
 
   /** nginx on 127.0.0.1 serving one file for every host, its workers as many as CPUs. */
-  static final class Nginx implements AutoCloseable {
+  public static final class Nginx implements AutoCloseable {
     private final Process process;
     private final int port;
 
@@ -74,7 +74,7 @@ final class LoadGenerator {
       this.port = port;
     }
 
-    static Nginx start(Path dir, String body) throws IOException, InterruptedException {
+    public static Nginx start(Path dir, String body) throws IOException, InterruptedException {
       Path www = dir.resolve("www/.well-known");
       Files.createDirectories(www);
       Files.writeString(www.resolve("mta-sts.txt"), body);
@@ -125,6 +125,10 @@ final class LoadGenerator {
       }
       p.destroyForcibly();
       throw new IllegalStateException("nginx did not listen on 127.0.0.1:" + port);
+    }
+
+    public int port() {
+      return port;
     }
 
     String url() {
