@@ -21,7 +21,23 @@ import java.util.concurrent.TimeUnit;
 public final class LoadGenerator {
 
   /** What one measured run gave. */
-  record Result(double rps, double p50Ms, double p99Ms, long errors, long non2xx) {}
+  record Result(double rps, double p50Ms, double p99Ms, long errors, long non2xx) {
+    /** Several runs as one: mean requests/s and p50, the worst p99, all errors. */
+    static Result of(List<Result> runs) {
+      return new Result(
+          runs.stream().mapToDouble(Result::rps).average().orElseThrow(),
+          runs.stream().mapToDouble(Result::p50Ms).average().orElseThrow(),
+          runs.stream().mapToDouble(Result::p99Ms).max().orElseThrow(),
+          runs.stream().mapToLong(Result::errors).sum(),
+          runs.stream().mapToLong(Result::non2xx).sum());
+    }
+
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "%.0f requests/s p50 %.2f ms p99 %.2f ms"
+          + " errors %d non-200 %d", rps, p50Ms, p99Ms, errors, non2xx);
+    }
+  }
 
   private final Path script;
   private final int hosts;
