@@ -29,7 +29,8 @@
 #   BENCH_MODE=shared BENCH_USE_EXISTING=1 KUBECONFIG=... bench/run.sh
 #                                        against that cluster instead (writes are not counted)
 #   more: BENCH_CREATE_CONCURRENCY (16), BENCH_PROPAGATION_SAMPLES (50), BENCH_WRK_SECONDS (10),
-#   BENCH_WRK_CONNECTIONS (64), BENCH_WRK_ROUNDS (2), BENCH_JFR=1 (profiles in bench/target/shared-run)
+#   BENCH_WRK_CONNECTIONS (64), BENCH_WRK_ROUNDS (2), BENCH_JFR=1 (profiles in bench/target/shared-run),
+#   BENCH_OPERATOR_LOG_LEVEL (INFO)
 #
 # Exit status: 0 when every target was met, 1 when one was missed, 2 when the run failed.
 # The run stops by itself: each phase waits at most BENCH_PHASE_TIMEOUT seconds (default 180),

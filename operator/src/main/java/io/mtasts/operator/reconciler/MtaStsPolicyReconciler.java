@@ -719,7 +719,8 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     // the policy host (Ingress, Certificate) in the server's namespace; it reports
     // CertificateReady
     Optional<SharedHostExposure.Step> host =
-        sharedHosts.expose(plan, context.getClient(), crds, report);
+        sharedHosts.expose(plan, context.getClient(), crds, report,
+            h -> shared.serverExists(context.getClient(), h));
     if (host.flatMap(SharedHostExposure.Step::refused).isPresent()) {
       return Outcome.after(host.get().refused().get());
     }

@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.mtasts.operator.api.v1alpha1.ConditionReasons;
 import io.mtasts.operator.api.v1alpha1.ConditionTypes;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
-import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.plan.PolicyPlan;
 import io.mtasts.operator.plan.SharedHost;
 import io.mtasts.operator.reconciler.server.DesiredServerChildren;
@@ -97,9 +96,11 @@ public final class SharedHostExposure {
   /**
    * Writes the shared host's objects and reports CertificateReady; empty for a dedicated policy.
    * A refusal by the API server is reported as for any child and retried with back-off.
+   * {@code serverExists} answers whether the host's MtaStsPolicyServer exists (a recent read
+   * will do: the reconcile has just checked the reference).
    */
   Optional<Step> expose(PolicyPlan plan, KubernetesClient client, CrdPresence crds,
-      StatusAggregator report) {
+      StatusAggregator report, java.util.function.Predicate<SharedHost> serverExists) {
     Optional<SharedHost> shared = SharedHost.of(plan);
     if (shared.isEmpty()) {
       return Optional.empty();
@@ -110,8 +111,7 @@ public final class SharedHostExposure {
     String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
     String kind = "Ingress";
     try {
-      if (client.resources(MtaStsPolicyServer.class).inNamespace(host.serverNamespace())
-          .withName(host.serverName()).get() == null) {
+      if (!serverExists.test(host)) {
         // a host now would route to no Service, and a server's deletion removes its hosts,
         // which must not come back at once
         report.status().setCertificate(null);

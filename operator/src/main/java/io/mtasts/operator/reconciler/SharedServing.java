@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -14,6 +15,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicyServer;
 import io.mtasts.operator.api.v1alpha1.SharedPolicy;
 import io.mtasts.operator.plan.PolicyPlan;
+import io.mtasts.operator.plan.SharedHost;
 import io.mtasts.operator.plan.SharedServerName;
 import io.mtasts.operator.reconciler.server.ServerChildNames;
 import io.mtasts.operator.reconciler.server.DesiredServerChildren;
@@ -81,6 +83,15 @@ final class SharedServing {
     return recount;
   }
 
+  /**
+   * Whether the server a shared host routes to exists, as read at most {@link
+   * SharedServerLookup#FRESH} ago.
+   */
+  boolean serverExists(KubernetesClient client, SharedHost host) {
+    return servers.get(client, new SharedServerName(host.serverNamespace(), host.serverName()))
+        != null;
+  }
+
   /** Why the referenced server cannot serve this policy; empty when it may. */
   Optional<SharedServerAccess.Refusal> refusal(MtaStsPolicy policy, PolicyPlan plan,
       Context<MtaStsPolicy> context) {
@@ -128,6 +139,8 @@ final class SharedServing {
     Optional<NotServed> waiting = probe(plan, server, context);
     if (waiting.isPresent()) {
       int missed = misses.merge(id, 1, Integer::sum);
+      LOG.debug("{}/{}: probe {} of policy {} missed: {}", plan.namespace(),
+          policy.getMetadata().getName(), missed, plan.policyId(), waiting.get().message());
       if (missed > QUIET_MISSES || !saysHandedOver(report, plan)) {
         report.served(plan, waiting);
       }

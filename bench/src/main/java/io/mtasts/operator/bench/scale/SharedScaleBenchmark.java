@@ -353,6 +353,7 @@ public final class SharedScaleBenchmark {
         Map.of("POD_NAME", name, "POD_NAMESPACE", serverNs,
             "MTASTS_SERVER_IMAGE", "registry.example/mta-sts-operator:bench",
             "MTASTS_PROBE_ALLOW_LOOPBACK", "true",
+            "MTASTS_LOG_LEVEL", env.getOrDefault("BENCH_OPERATOR_LOG_LEVEL", "INFO"),
             "MTASTS_DNS_SERVERS", dns.hostAndPort()));
     toClose.add(p);
     p.awaitLog(Pattern.compile("Started event processing for controller: mtastspolicy\\b"),

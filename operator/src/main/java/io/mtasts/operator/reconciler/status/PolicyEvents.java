@@ -51,11 +51,11 @@ public class PolicyEvents {
    */
   private static final Set<String> EVERY_MESSAGE = Set.of(ConditionReasons.INVALID_SPEC);
   /**
-   * Reasons of a False status that is work under way, not a problem: old pods still terminating
-   * and a certificate being issued are part of every change.
+   * Reasons of a False status that is work under way, not a problem: old pods still terminating,
+   * bytes handed to a shared server and a certificate being issued are part of every change.
    */
   private static final Set<String> PROGRESS =
-      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.ISSUING,
+      Set.of(ConditionReasons.ROLLING_OUT, ConditionReasons.HANDED_OVER, ConditionReasons.ISSUING,
           ConditionReasons.SERVED_POLICY_DIFFERS, ConditionReasons.CERTIFICATE_NOT_READY);
   /**
    * Reasons of a True status that are a problem all the same: an enforce id advertised although

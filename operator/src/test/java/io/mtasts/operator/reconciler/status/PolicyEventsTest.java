@@ -32,6 +32,19 @@ class PolicyEventsTest {
   }
 
   @Test
+  void aNewPolicyHandedToASharedServerRecordsNothingAndItsServingIsNormal() {
+    List<Condition> handed = conditions(null, c -> c
+        .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.HANDED_OVER, "handed over")
+        .set(ConditionTypes.READY, false, ConditionReasons.HANDED_OVER, "handed over"));
+    assertThat(PolicyEvents.noticesFor(null, handed)).isEmpty();
+    List<Condition> served = conditions(handed, c -> c
+        .set(ConditionTypes.POLICY_SERVED, true, ConditionReasons.SERVED, "served")
+        .set(ConditionTypes.READY, true, ConditionReasons.READY, "ready"));
+    assertThat(PolicyEvents.noticesFor(handed, served)).extracting(Notice::type, Notice::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Normal", ConditionReasons.SERVED));
+  }
+
+  @Test
   void waitingForOldPodsOrTheCertificateIsProgressAndAFailedProbeIsAWarning() {
     List<Condition> waiting = conditions(null, c -> c
         .set(ConditionTypes.POLICY_SERVED, false, ConditionReasons.SERVED_POLICY_DIFFERS, "old"));
