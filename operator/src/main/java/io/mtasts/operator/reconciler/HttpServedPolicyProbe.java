@@ -32,6 +32,8 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class HttpServedPolicyProbe implements ServedPolicyProbe, AutoCloseable {
 
+  private static final int MAX_CONNECTIONS = 64;
+
   private final Duration timeout;
   private final CloseableHttpClient client;
 
@@ -40,6 +42,10 @@ public final class HttpServedPolicyProbe implements ServedPolicyProbe, AutoClose
     Timeout t = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
     this.client = HttpClients.custom()
         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            // the probe's own threads bound how many run at once; the pool's defaults (5 per
+            // address) would queue the probes of many policies served by the same pods
+            .setMaxConnPerRoute(MAX_CONNECTIONS)
+            .setMaxConnTotal(MAX_CONNECTIONS)
             .setDefaultConnectionConfig(ConnectionConfig.custom()
                 .setConnectTimeout(t).setSocketTimeout(t).build())
             .build())
@@ -60,9 +66,7 @@ public final class HttpServedPolicyProbe implements ServedPolicyProbe, AutoClose
   @Override
   public byte[] fetch(PolicyPlan plan, ServingEndpoint endpoint)
       throws IOException, InterruptedException {
-    // the address is a literal from an EndpointSlice: no name lookup happens here
-    HttpHost target = new HttpHost("http", InetAddress.getByName(endpoint.address()),
-        endpoint.port());
+    HttpHost target = target(endpoint);
     HttpGet get = new HttpGet(WebServerConfig.POLICY_PATH);
     get.setScheme("http");
     // the name a sender asks for, as the ingress controller passes it on; no port, as there
@@ -85,6 +89,17 @@ public final class HttpServedPolicyProbe implements ServedPolicyProbe, AutoClose
       }
       throw new IOException(describe(e), e);
     }
+  }
+
+  /**
+   * Where the probe connects: the endpoint's address, a literal from an EndpointSlice, named by
+   * itself. HttpHost's constructor without a name asks the system for the address's name (a
+   * reverse lookup per probe: seconds each where PTR queries go unanswered, which queued every
+   * reconcile of a shared server's policies behind the probe threads).
+   */
+  static HttpHost target(ServingEndpoint endpoint) throws IOException {
+    InetAddress address = InetAddress.getByName(endpoint.address());
+    return new HttpHost("http", address, address.getHostAddress(), endpoint.port());
   }
 
   private static byte[] body(ClassicHttpResponse response) throws IOException {

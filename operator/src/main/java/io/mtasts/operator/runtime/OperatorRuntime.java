@@ -60,8 +60,12 @@ public final class OperatorRuntime implements AutoCloseable {
   private static final Duration PROBE_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   /** All GETs of one policy's check together; the reconcile looks again later. */
   private static final Duration PROBE_OVERALL_BOUND = Duration.ofSeconds(15);
-  /** Probe requests at once across all policies: a rollout is rarely more than a few pods. */
-  private static final int PROBE_THREADS = 4;
+  /**
+   * Probe requests at once across all policies: a rollout is rarely more than a few pods, but
+   * thousands of policies of a shared server probe the same pods, and with fewer threads than
+   * reconciles the probes queue behind each other (each is a short GET inside the cluster).
+   */
+  private static final int PROBE_THREADS = 16;
 
   /** How long running reconciles may take to finish on shutdown. */
   public static final Duration RECONCILE_TERMINATION_TIMEOUT = Duration.ofSeconds(10);

@@ -70,6 +70,17 @@ class HttpServedPolicyProbeTest {
   }
 
   @Test
+  void theAddressIsNotLookedUpByName() throws Exception {
+    // a reverse lookup of 127.0.0.1 answers localhost from /etc/hosts; the probe must not ask
+    // (elsewhere an unanswered PTR query costs seconds per probe)
+    ServingEndpoint loopback = new ServingEndpoint("127.0.0.1", 8080, "pod", false);
+    assertThat(HttpServedPolicyProbe.target(loopback).getHostName()).isEqualTo("127.0.0.1");
+    ServingEndpoint v6 = new ServingEndpoint("fd00::1", 8080, "pod", false);
+    assertThat(HttpServedPolicyProbe.target(v6).getAddress())
+        .isEqualTo(InetAddress.getByName("fd00::1"));
+  }
+
+  @Test
   void aRedirectIsAnErrorAndIsNotFollowed() {
     status = 301;
     location = "/elsewhere";
