@@ -541,8 +541,9 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
       return Outcome.after(settings.rolloutRecheck());
     }
 
+    SharedHostExposure.Standing standing = new SharedHostExposure.Standing();
     Optional<String> conflict = ConflictCheck.find(plan, context, childKinds(plan))
-        .or(() -> sharedHosts.conflict(plan, context.getClient(), crds));
+        .or(() -> sharedHosts.conflict(plan, context.getClient(), crds, standing));
     if (conflict.isPresent()) {
       LOG.info("{}: conflict: {}", name, conflict.get());
       report.conflict(conflict.get());
@@ -570,7 +571,7 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
     new ReconcileScope(plan, probe, crds, settings.gatewayApi().enabled()).putInto(context);
     mxGuard.putInto(context);
     if (plan.sharedServer().isPresent()) {
-      return decideShared(policy, plan, context, report);
+      return decideShared(policy, plan, context, report, standing);
     }
     WorkflowReconcileResult result =
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -715,12 +716,13 @@ public class MtaStsPolicyReconciler implements Reconciler<MtaStsPolicy>, AutoClo
    * of the server's endpoints; then status as for any policy.
    */
   private Outcome decideShared(MtaStsPolicy policy, PolicyPlan plan,
-      Context<MtaStsPolicy> context, StatusAggregator report) {
+      Context<MtaStsPolicy> context, StatusAggregator report,
+      SharedHostExposure.Standing standing) {
     // the policy host (Ingress, Certificate) in the server's namespace; it reports
     // CertificateReady
     Optional<SharedHostExposure.Step> host =
         sharedHosts.expose(plan, context.getClient(), crds, report,
-            h -> shared.serverExists(context.getClient(), h));
+            h -> shared.serverExists(context.getClient(), h), standing);
     if (host.flatMap(SharedHostExposure.Step::refused).isPresent()) {
       return Outcome.after(host.get().refused().get());
     }

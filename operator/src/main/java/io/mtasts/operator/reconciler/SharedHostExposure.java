@@ -20,6 +20,7 @@ import io.mtasts.operator.verify.HostLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +67,26 @@ public final class SharedHostExposure {
   public record Step(Optional<Duration> recheck, Optional<Duration> refused) {}
 
   /**
+   * The objects standing at a shared host's names as one reconcile read them: the conflict check
+   * reads them, and the writes after it start from the same read instead of reading again.
+   */
+  static final class Standing {
+    private final Map<Class<?>, Optional<HasMetadata>> read = new HashMap<>();
+
+    /** The object of {@code kind} at the host's name in the server's namespace, or null. */
+    <T extends HasMetadata> T get(KubernetesClient client, Class<T> kind, SharedHost host) {
+      return kind.cast(read.computeIfAbsent(kind, k -> Optional.ofNullable(
+          client.resources(kind).inNamespace(host.serverNamespace()).withName(host.name())
+              .get())).orElse(null));
+    }
+  }
+
+  /**
    * An object standing at the shared host's names in the server's namespace that is not the
    * policy's: the message of the Conflict; empty for a dedicated policy or when there is none.
    */
-  Optional<String> conflict(PolicyPlan plan, KubernetesClient client, CrdPresence crds) {
+  Optional<String> conflict(PolicyPlan plan, KubernetesClient client, CrdPresence crds,
+      Standing standing) {
     Optional<SharedHost> shared = SharedHost.of(plan);
     if (shared.isEmpty()) {
       return Optional.empty();
@@ -81,8 +98,7 @@ public final class SharedHostExposure {
     }
     String uid = plan.primary().getMetadata().getUid();
     for (Class<? extends HasMetadata> kind : kinds) {
-      HasMetadata existing = client.resources(kind).inNamespace(host.serverNamespace())
-          .withName(host.name()).get();
+      HasMetadata existing = standing.get(client, kind, host);
       if (existing != null && !SharedHost.belongsTo(existing, uid)) {
         return Optional.of(HasMetadata.getKind(kind) + " " + host.describe() + " already"
             + " exists and is not this MtaStsPolicy's (its label " + SharedHost.POLICY_UID_LABEL
@@ -100,7 +116,8 @@ public final class SharedHostExposure {
    * will do: the reconcile has just checked the reference).
    */
   Optional<Step> expose(PolicyPlan plan, KubernetesClient client, CrdPresence crds,
-      StatusAggregator report, java.util.function.Predicate<SharedHost> serverExists) {
+      StatusAggregator report, java.util.function.Predicate<SharedHost> serverExists,
+      Standing standing) {
     Optional<SharedHost> shared = SharedHost.of(plan);
     if (shared.isEmpty()) {
       return Optional.empty();
@@ -123,23 +140,22 @@ public final class SharedHostExposure {
         return Optional.of(new Step(Optional.of(DNS_RECHECK), Optional.empty()));
       }
       Ingress ingress = write(client, host.ingress(plan, serviceName(host),
-          DesiredServerChildren.SERVICE_PORT));
+          DesiredServerChildren.SERVICE_PORT), standing.get(client, Ingress.class, host));
       boolean certManager = plan.issuer().isPresent()
           && crds.isInstalled(CrdPresence.CERTIFICATES);
       kind = "Certificate";
       Optional<Certificate> certificate = Optional.empty();
       Optional<HostLookup.HostAnswer> waiting = Optional.empty();
       if (certManager) {
-        Certificate existing = client.resources(Certificate.class)
-            .inNamespace(host.serverNamespace()).withName(host.name()).get();
+        Certificate existing = standing.get(client, Certificate.class, host);
         if (existing != null) {
-          certificate = Optional.of(write(client, host.certificate(plan)));
+          certificate = Optional.of(write(client, host.certificate(plan), existing));
         } else {
           HostLookup.HostAnswer answer = resolver.apply(plan.policyHost());
           if (answer.resolves()) {
             LOG.info("{}: {} resolves; requesting its certificate", name,
                 plan.policyHost());
-            certificate = Optional.of(write(client, host.certificate(plan)));
+            certificate = Optional.of(write(client, host.certificate(plan), null));
           } else {
             waiting = Optional.of(answer);
           }
@@ -223,14 +239,12 @@ public final class SharedHostExposure {
   }
 
   /**
-   * Creates {@code desired} or brings the existing object (already checked to be ours) to it;
-   * labels and annotations others added stay. Unchanged objects are not written.
+   * Creates {@code desired} or brings {@code existing} (as read in this reconcile, already checked
+   * to be ours) to it; labels and annotations others added stay. Unchanged objects are not
+   * written; a write from a read that is no longer current is refused (409) and retried.
    */
-  private static <T extends HasMetadata> T write(KubernetesClient client, T desired) {
-    @SuppressWarnings("unchecked")
-    Class<T> kind = (Class<T>) desired.getClass();
-    T existing = client.resources(kind).inNamespace(desired.getMetadata().getNamespace())
-        .withName(desired.getMetadata().getName()).get();
+  private static <T extends HasMetadata> T write(KubernetesClient client, T desired,
+      T existing) {
     if (existing == null) {
       return client.resource(desired).create();
     }

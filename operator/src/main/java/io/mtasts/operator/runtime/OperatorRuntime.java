@@ -67,6 +67,14 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   private static final int PROBE_THREADS = 16;
 
+  /**
+   * Reconciles at once. Each waits on the API server most of its time, so a few dozen keep it
+   * busy; JOSDK's default of 50 let 10,000 new policies queue so many requests at a saturated API
+   * server that the Lease renewals, sent through the same client, took longer than the renew
+   * deadline: the fence then refused every write until a renewal got through.
+   */
+  static final int RECONCILE_THREADS = 16;
+
   /** How long running reconciles may take to finish on shutdown. */
   public static final Duration RECONCILE_TERMINATION_TIMEOUT = Duration.ofSeconds(10);
 
@@ -123,6 +131,7 @@ public final class OperatorRuntime implements AutoCloseable {
           // on SIGTERM, reconciles in flight get this long to finish (the chart's
           // terminationGracePeriodSeconds leaves room for it and for releasing the Lease)
           .withReconciliationTerminationTimeout(RECONCILE_TERMINATION_TIMEOUT)
+          .withConcurrentReconciliationThreads(RECONCILE_THREADS)
           // per controller: per resource, JOSDK's timer alone cost about 20 KiB of heap and
           // some 75 series per policy; the per-policy view is PolicyMetrics' gauges
           .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry)
