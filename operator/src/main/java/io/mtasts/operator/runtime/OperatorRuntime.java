@@ -19,6 +19,7 @@ import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import io.mtasts.operator.reconciler.CrdPresence;
 import io.mtasts.operator.reconciler.DomainVerifier;
 import io.mtasts.operator.reconciler.EndpointProbe;
+import io.mtasts.operator.reconciler.PrunedItemStore;
 import io.mtasts.operator.reconciler.PolicyMetrics;
 import io.mtasts.operator.reconciler.tlsrpt.ReceivedReportsWatch;
 import io.mtasts.operator.reconciler.tlsrpt.TlsRptMetrics;
@@ -190,6 +191,8 @@ public final class OperatorRuntime implements AutoCloseable {
       } else {
         c.settingNamespaces(config.watchNamespaces());
       }
+      // the policies are read from the cache, never written back whole
+      c.withItemStore(PrunedItemStore.bookkeepingOnly());
     });
     operator.register(retirement, c -> {
       if (config.watchNamespaces().isEmpty()) {
@@ -197,6 +200,7 @@ public final class OperatorRuntime implements AutoCloseable {
       } else {
         c.settingNamespaces(config.watchNamespaces());
       }
+      c.withItemStore(PolicyRetirementReconciler.cacheStore());
     });
     this.serverReconciler = new PolicyServerReconciler(config.serverSettings(), clock,
         serverRecount);

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicyStatus;
 import io.mtasts.operator.api.v1alpha1.SharedPolicy;
 import io.mtasts.operator.plan.PublishedRua;
+import io.mtasts.operator.reconciler.PrunedItemStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -87,6 +89,7 @@ public final class PolicyWatch implements AutoCloseable {
   }
 
   private CompletableFuture<Void> inform(SharedIndexInformer<MtaStsPolicy> informer) {
+    informer.itemStore(new PrunedItemStore<>(PolicyWatch::servedPart));
     informers.add(informer);
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
@@ -117,6 +120,21 @@ public final class PolicyWatch implements AutoCloseable {
         hosts.remove(key);
       }
     }
+  }
+
+  /**
+   * What the store keeps of a policy: its metadata and spec, and of its status only {@code
+   * status.shared}, which is all {@link #entry} reads; conditions and checks are most of a
+   * policy's size.
+   */
+  static MtaStsPolicy servedPart(MtaStsPolicy policy) {
+    MtaStsPolicyStatus status = policy.getStatus();
+    if (status != null) {
+      MtaStsPolicyStatus kept = new MtaStsPolicyStatus();
+      kept.setShared(status.getShared());
+      policy.setStatus(kept);
+    }
+    return policy;
   }
 
   /**
