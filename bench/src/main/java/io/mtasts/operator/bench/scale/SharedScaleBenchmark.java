@@ -562,6 +562,7 @@ public final class SharedScaleBenchmark {
     long quietSince = System.nanoTime();
     while (System.nanoTime() < end) {
       Thread.sleep(1000);
+      requireOperator();
       long now = audit.mark();
       AuditLog.Writes w = audit.writesSince(last, OPERATOR_USER);
       long nonLease = w.total() - w.byKind().entrySet().stream()
@@ -585,6 +586,7 @@ public final class SharedScaleBenchmark {
     double cpu = operator.cpuSeconds();
     while (System.nanoTime() < end) {
       Thread.sleep(5000);
+      requireOperator();
       double now = operator.cpuSeconds();
       if (now - cpu < 0.5) {
         break;
@@ -653,6 +655,7 @@ public final class SharedScaleBenchmark {
     long end = start + phaseTimeout.toNanos();
     try {
       while (System.nanoTime() < end) {
+        requireOperator();
         MtaStsPolicy p = observed.get(name);
         boolean done = operatorHandover
             ? advertised(p) && !p.getStatus().getPolicyId().equals(oldId)
@@ -741,10 +744,18 @@ public final class SharedScaleBenchmark {
     boolean ok() throws Exception;
   }
 
+  /** Ends the phase at once when the operator has exited (an OutOfMemoryError, say). */
+  private void requireOperator() {
+    if (operator != null && !operator.isAlive()) {
+      throw new IllegalStateException("the operator exited; its log ends:\n" + operator.tail());
+    }
+  }
+
   private void awaitTrue(String what, Check check) throws Exception {
     long end = System.nanoTime() + phaseTimeout.toNanos();
     Exception last = null;
     while (System.nanoTime() < end) {
+      requireOperator();
       try {
         if (check.ok()) {
           return;
