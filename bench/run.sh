@@ -30,11 +30,12 @@
 #                                        against that cluster instead (writes are not counted)
 #   more: BENCH_CREATE_CONCURRENCY (16), BENCH_PROPAGATION_SAMPLES (50), BENCH_WRK_SECONDS (10),
 #   BENCH_WRK_CONNECTIONS (64), BENCH_WRK_ROUNDS (2), BENCH_JFR=1 (profiles in bench/target/shared-run),
-#   BENCH_OPERATOR_LOG_LEVEL (INFO)
+#   BENCH_OPERATOR_LOG_LEVEL (INFO), BENCH_OPERATOR_HEAP (384m, the chart's; 1g for 10,000)
 #
 # Exit status: 0 when every target was met, 1 when one was missed, 2 when the run failed.
-# The run stops by itself: each phase waits at most BENCH_PHASE_TIMEOUT seconds (default 180),
-# and the whole run is cut at BENCH_DEADLINE seconds (default 1200).
+# The run stops by itself: each phase waits at most BENCH_PHASE_TIMEOUT seconds (default 180;
+# shared mode 180 + N/20), and the whole run is cut at BENCH_DEADLINE seconds (default 1200;
+# shared mode 3600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
