@@ -52,8 +52,9 @@ public class PolicyRetirementReconciler extends MtaStsPolicyReconciler
 
   /**
    * This controller's cache: every labelled policy, without its status. The cache is there to
-   * notice deletions; a second copy of every status beside the main controller's was a third
-   * of the operator's heap at 10,000 policies. {@link #cleanup} reads the whole policy.
+   * notice deletions, not to hold a second copy of every status beside the main controller's
+   * (at 10,000 policies the operator ran out of heap with it). {@link #cleanup} reads the whole
+   * policy.
    */
   public static PrunedItemStore<MtaStsPolicy> cacheStore() {
     return new PrunedItemStore<>(policy -> {

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
  * An informer's store that keeps only what its readers use. Every object loses
  * {@code metadata.managedFields} and the {@code kubectl.kubernetes.io/last-applied-configuration}
  * annotation before it is stored: the API server's bookkeeping of field owners and a copy of the
- * spec as last applied, which nothing here reads, and which Fabric8 keeps as generic maps. At
- * 10,000 policies they were most of the operator's heap, once in each controller's cache.
+ * spec as last applied, which nothing here reads, and which Fabric8 keeps as generic maps, in
+ * every cache that holds the object.
  *
  * <p>Only for caches whose objects are read, never sent back whole: a write made from a pruned
  * copy would drop what was pruned.
