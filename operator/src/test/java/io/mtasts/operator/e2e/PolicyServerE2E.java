@@ -64,7 +64,7 @@ class PolicyServerE2E {
       operator.close();
     }
     if (cluster != null) {
-      cluster.admin.namespaces().withName(other).delete();
+      cluster.removeNamespace(other);
       cluster.close();
     }
   }

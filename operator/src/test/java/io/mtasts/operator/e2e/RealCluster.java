@@ -117,10 +117,18 @@ final class RealCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    // the operator may still run, or have put the retirement finalizer on a policy just before
-    // it stopped: a policy that retires (or is held while its namespace goes) would keep the
-    // namespace, and its claim on the domain, for its max_age. Once the namespace terminates no
-    // finalizer can be added, so strip them until the policies are gone.
+    removeNamespace(namespace);
+    admin.close();
+  }
+
+  /**
+   * Deletes a namespace of the test and waits until its policies are gone. The operator may still
+   * run, or have put the retirement finalizer on a policy just before it stopped: a policy that
+   * retires (or is held while its namespace goes) would keep the namespace, and its claim on the
+   * domain, for its max_age, and with it the CRD of any later test that deletes it. Once the
+   * namespace terminates no finalizer can be added, so strip them until the policies are gone.
+   */
+  public void removeNamespace(String namespace) {
     admin.namespaces().withName(namespace).delete();
     await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
       java.util.List<MtaStsPolicy> left;
@@ -144,6 +152,5 @@ final class RealCluster implements AutoCloseable {
       }
       return left.isEmpty();
     });
-    admin.close();
   }
 }

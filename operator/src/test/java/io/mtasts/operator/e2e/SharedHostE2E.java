@@ -48,7 +48,7 @@ class SharedHostE2E {
       operator.close();
     }
     if (cluster != null) {
-      cluster.admin.namespaces().withName(customer).delete();
+      cluster.removeNamespace(customer);
       cluster.close();
     }
   }

@@ -97,7 +97,7 @@ class SharedServerE2E {
       operator.close();
     }
     if (cluster != null) {
-      cluster.admin.namespaces().withName(other).delete();
+      cluster.removeNamespace(other);
       cluster.close();
     }
   }
