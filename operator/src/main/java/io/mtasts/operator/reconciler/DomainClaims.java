@@ -62,18 +62,13 @@ public final class DomainClaims {
         .withOnUpdateFilter((updated, old) -> !key(updated).equals(key(old)))
         // a claim is decided by metadata and spec.domain: the status (most of a policy's size)
         // is not kept in this second cache of every policy
-        .withItemStore(new PrunedItemStore<>(DomainClaims::withoutStatus))
+        .withItemStore(PrunedItemStore.policiesWithoutStatus())
         .build();
     InformerEventSource<MtaStsPolicy, MtaStsPolicy> source =
         new InformerEventSource<>(configuration, context);
     source.addIndexers(Map.of(INDEX, p -> List.of(key(p))));
     this.policies = source;
     return source;
-  }
-
-  private static MtaStsPolicy withoutStatus(MtaStsPolicy policy) {
-    policy.setStatus(null);
-    return policy;
   }
 
   /** The domain as claimed: lower case, without a trailing dot. */

@@ -57,10 +57,7 @@ public class PolicyRetirementReconciler extends MtaStsPolicyReconciler
    * policy.
    */
   public static PrunedItemStore<MtaStsPolicy> cacheStore() {
-    return new PrunedItemStore<>(policy -> {
-      policy.setStatus(null);
-      return policy;
-    });
+    return PrunedItemStore.policiesWithoutStatus();
   }
 
   @Override

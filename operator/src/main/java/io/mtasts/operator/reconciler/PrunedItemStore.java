@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.mtasts.operator.api.v1alpha1.MtaStsPolicy;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -33,6 +34,14 @@ public final class PrunedItemStore<T extends HasMetadata> implements ItemStore<T
     this.prune = prune;
   }
 
+  /** For caches of policies read for their metadata and spec: the status goes too. */
+  public static PrunedItemStore<MtaStsPolicy> policiesWithoutStatus() {
+    return new PrunedItemStore<>(policy -> {
+      policy.setStatus(null);
+      return policy;
+    });
+  }
+
   /** Drops the bookkeeping only. */
   public static <T extends HasMetadata> PrunedItemStore<T> bookkeepingOnly() {
     return new PrunedItemStore<>(UnaryOperator.identity());
@@ -47,7 +56,7 @@ public final class PrunedItemStore<T extends HasMetadata> implements ItemStore<T
   public T put(String key, T object) {
     object.getMetadata().setManagedFields(null);
     Map<String, String> annotations = object.getMetadata().getAnnotations();
-    if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+    if (annotations != null) {
       annotations.remove(LAST_APPLIED);
     }
     return store.put(key, prune.apply(object));

@@ -130,10 +130,7 @@ final class SharedServing {
     if (!SharedPolicyHandover.isCurrent(policy, wanted)) {
       // written with this reconcile's status; the probe waits for the next reconcile, so the
       // server's pods can never be asked before the bytes are there to be read
-      report.status().setShared(wanted);
-      recount.changed(server.key());
-      misses.remove(id);
-      report.served(plan, Optional.of(handedOver(plan)));
+      handOver(plan, report);
       return Optional.of(FIRST_RECHECK);
     }
     Optional<NotServed> waiting = probe(plan, server, context);
@@ -141,7 +138,7 @@ final class SharedServing {
       int missed = misses.merge(id, 1, Integer::sum);
       LOG.debug("{}/{}: probe {} of policy {} missed: {}", plan.namespace(),
           policy.getMetadata().getName(), missed, plan.policyId(), waiting.get().message());
-      if (missed > QUIET_MISSES || !saysHandedOver(report, plan)) {
+      if (missed > QUIET_MISSES || !saysHandedOver(report)) {
         report.served(plan, waiting);
       }
       return Optional.of(recheck(missed));
@@ -181,12 +178,14 @@ final class SharedServing {
     }
   }
 
-  /** Whether status says the plan's bytes were just handed over, not yet found missing. */
-  private static boolean saysHandedOver(StatusAggregator report, PolicyPlan plan) {
+  /**
+   * Whether status says the current bytes were just handed over, not yet found missing. HandedOver
+   * is only ever written with the handover itself, so once status.shared holds the plan's bytes
+   * it speaks of them.
+   */
+  private static boolean saysHandedOver(StatusAggregator report) {
     return report.conditions().find(ConditionTypes.POLICY_SERVED)
         .filter(c -> ConditionReasons.HANDED_OVER.equals(c.getReason()))
-        .filter(c -> c.getMessage() != null
-            && c.getMessage().startsWith("policy " + plan.policyId() + " "))
         .isPresent();
   }
 
